@@ -1,0 +1,109 @@
+/**
+ * `curl` as 7.88.1 (Debian 12) behaves for plain HTTP to an address: the body on stdout, errors
+ * as `curl: (N) …` on stderr (hidden by -s unless -S), `-v` progress lines on stderr, exit 7
+ * when the connection fails (refused, unreachable, the kernel giving up on SYNs), 28 when curl's
+ * own --connect-timeout / --max-time runs out first.
+ */
+import { formatIpv4, parseIpv4 } from "../core/ip.js";
+import type { App } from "./app.js";
+import { num, parseArgs, strerror } from "./args.js";
+import { tcpConnect } from "../sock/tcp.js";
+
+const VERSION = "7.88.1";
+
+export const curlApp: App = (argv, io) => {
+  const a = parseArgs(argv.slice(1), ["-m", "--max-time", "--connect-timeout", "-o", "--output", "-H", "-X", "-w"], ["-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-f", "--fail", "-i", "-L", "-k", "-4"]);
+  const silent = a.flags.has("-s") || a.flags.has("--silent");
+  const showError = a.flags.has("-S") || a.flags.has("--show-error");
+  const verbose = a.flags.has("-v") || a.flags.has("--verbose");
+  const err = (code: number, msg: string) => {
+    if (!silent || showError) io.err(`curl: (${code}) ${msg}\n`);
+    io.exit(code);
+  };
+  if (a.unknown.length > 0) {
+    io.err(`curl: option ${a.unknown[0]}: is unknown\ncurl: try 'curl --help' or 'curl --manual' for more information\n`);
+    io.exit(2);
+    return;
+  }
+  const url = a.positional[0];
+  if (url === undefined) {
+    io.err("curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+    io.exit(2);
+    return;
+  }
+  const m = /^(?:(https?):\/\/)?([^/:]+)(?::(\d+))?(\/.*)?$/.exec(url);
+  if (!m) {
+    err(3, "URL using bad/illegal format or missing URL");
+    return;
+  }
+  const scheme = m[1] ?? "http";
+  const host = m[2]!;
+  const port = m[3] !== undefined ? Number(m[3]) : scheme === "https" ? 443 : 80;
+  const path = m[4] ?? "/";
+  const dst = parseIpv4(host);
+  if (dst === undefined) {
+    err(6, `Could not resolve host: ${host}`);
+    return;
+  }
+  const { world, ns } = io;
+  const start = world.now;
+  const elapsed = () => Math.round(world.now - start);
+  const v = (line: string) => {
+    if (verbose) io.err(`${line}\n`);
+  };
+  const maxTime = a.flags.get("-m") ?? a.flags.get("--max-time");
+  const connectTimeout = a.flags.get("--connect-timeout");
+  const request = `GET ${path} HTTP/1.1\r\nHost: ${host}${m[3] !== undefined ? `:${port}` : ""}\r\nUser-Agent: curl/${VERSION}\r\nAccept: */*\r\n\r\n`;
+  let connected = false;
+  let response = "";
+  v(`*   Trying ${formatIpv4(dst)}:${port}...`);
+  const failConnect = (errno: string) => {
+    v(`* connect to ${formatIpv4(dst)} port ${port} failed: ${strerror(errno)}`);
+    const code = errno === "ETIMEDOUT" ? 28 : 7;
+    const msg = `Failed to connect to ${host} port ${port} after ${elapsed()} ms: ${code === 28 ? "Timeout was reached" : "Couldn't connect to server"}`;
+    v(`* ${msg}`);
+    v("* Closing connection 0");
+    err(code, msg);
+  };
+  const handle = tcpConnect(ns, dst, port, request, {
+    onEstablished: () => {
+      connected = true;
+      v(`* Connected to ${host} (${formatIpv4(dst)}) port ${port} (#0)`);
+      for (const line of request.split("\r\n").slice(0, -1)) v(`> ${line}`);
+    },
+    onData: (d) => {
+      response += d;
+    },
+    onClose: () => {
+      const split = response.indexOf("\r\n\r\n");
+      const head = split >= 0 ? response.slice(0, split) : response;
+      const body = split >= 0 ? response.slice(split + 4) : "";
+      for (const line of head.split("\r\n")) v(`< ${line}`);
+      v("<");
+      io.out(a.flags.has("-i") ? `${head.replace(/\r\n/g, "\r\n")}\r\n\r\n${body}` : body);
+      v(`* Closing connection 0`);
+      io.exit(0);
+    },
+    onError: (e) => {
+      if (io.exited) return;
+      if (!connected) failConnect(e.errno);
+      else err(56, `Recv failure: ${strerror(e.errno)}`);
+    },
+  }, "curl");
+  if ("errno" in handle) {
+    failConnect(handle.errno);
+    return;
+  }
+  const timer = (secs: number, onlyConnect: boolean) =>
+    world.after(secs * 1000, () => {
+      if (io.exited || (onlyConnect && connected)) return;
+      handle.abort();
+      if (!connected) {
+        v(`* Connection timed out after ${elapsed()} milliseconds`);
+        v("* Closing connection 0");
+        err(28, `Connection timed out after ${elapsed()} milliseconds`);
+      } else err(28, `Operation timed out after ${elapsed()} milliseconds with ${response.length} bytes received`);
+    });
+  if (connectTimeout !== undefined) timer(num(connectTimeout, 300), true);
+  if (maxTime !== undefined) timer(num(maxTime, 0), false);
+};

@@ -1,0 +1,78 @@
+/**
+ * `nc` as netcat-openbsd (Debian 12) behaves for the probes people type: `-z` connect-only
+ * scans (exit 0 open, 1 closed), `-v` messages, `-w` timeout, `-u` UDP (where `-z` cannot tell
+ * open from closed and succeeds), and without `-z` printing what the server sends.
+ */
+import { formatIpv4, parseIpv4 } from "../core/ip.js";
+import type { App } from "./app.js";
+import { num, parseArgs, strerror } from "./args.js";
+import { tcpConnect } from "../sock/tcp.js";
+
+const SERVICES: Readonly<Record<number, string>> = { 22: "ssh", 53: "domain", 80: "http", 443: "https", 8080: "http-alt", 6443: "sun-sr-https" };
+
+export const ncApp: App = (argv, io) => {
+  const a = parseArgs(argv.slice(1), ["-w", "-p", "-s"], ["-z", "-v", "-u", "-n", "-4", "-N"]);
+  if (a.unknown.length > 0) {
+    io.err(`nc: invalid option -- '${a.unknown[0]!.replace(/^-+/, "")}'\n`);
+    io.exit(1);
+    return;
+  }
+  const [host, portText] = a.positional;
+  const dst = host !== undefined ? parseIpv4(host) : undefined;
+  if (host === undefined || portText === undefined || dst === undefined) {
+    io.err(host !== undefined && dst === undefined ? `nc: getaddrinfo for host "${host}" port ${portText ?? ""}: Name or service not known\n` : "usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n");
+    io.exit(1);
+    return;
+  }
+  const port = Number(portText);
+  const proto = a.flags.has("-u") ? "udp" : "tcp";
+  const verbose = a.flags.has("-v");
+  const service = SERVICES[port] ?? "*";
+  const succeeded = () => {
+    if (verbose) io.err(`Connection to ${host} ${port} port [${proto}/${service}] succeeded!\n`);
+  };
+  if (proto === "udp") {
+    succeeded();
+    io.exit(0);
+    return;
+  }
+  const { world, ns } = io;
+  let out = "";
+  const handle = tcpConnect(ns, dst, port, "", {
+    onEstablished: () => {
+      succeeded();
+      if (a.flags.has("-z")) {
+        handle_abort();
+        io.exit(0);
+      }
+    },
+    onData: (d) => {
+      out += d;
+    },
+    onClose: () => {
+      io.out(out);
+      io.exit(0);
+    },
+    onError: (e) => {
+      if (io.exited) return;
+      io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) failed: ${strerror(e.errno)}\n`);
+      io.exit(1);
+    },
+  }, "nc");
+  function handle_abort() {
+    if (!("errno" in handle)) handle.abort();
+  }
+  if ("errno" in handle) {
+    io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) failed: ${strerror(handle.errno)}\n`);
+    io.exit(1);
+    return;
+  }
+  if (a.flags.has("-w")) {
+    world.after(num(a.flags.get("-w"), 0) * 1000, () => {
+      if (io.exited) return;
+      handle.abort();
+      io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) timed out: Operation now in progress\n`);
+      io.exit(1);
+    });
+  }
+};

@@ -1,0 +1,136 @@
+/**
+ * `ping` as iputils (20221126, Debian 12) behaves and prints: one echo request per second
+ * (`-i`), `-c` count, `-W` seconds to wait for the last reply, `-w` deadline, `-t` TTL, `-s`
+ * payload size, `-q`. Errors reported by ICMP are printed as `From A icmp_seq=N <message>`;
+ * exit status 0 when any reply came back, 1 when none did, 2 on other errors (e.g. the route
+ * lookup in connect() failing before anything is sent).
+ */
+import type { Ipv4 } from "../core/ip.js";
+import { formatIpv4, parseIpv4 } from "../core/ip.js";
+import type { App } from "./app.js";
+import { num, parseArgs, strerror } from "./args.js";
+import { sendEcho } from "../sock/ping.js";
+import { icmpIdent } from "../sock/ports.js";
+import { icmpName } from "../ipv4/icmp.js";
+import { routeOutput } from "../ipv4/route-output.js";
+import type { IcmpMessage } from "../wire/packet.js";
+
+export const pingApp: App = (argv, io) => {
+  const a = parseArgs(argv.slice(1), ["-c", "-W", "-w", "-t", "-s", "-i", "-I"], ["-q", "-n", "-4", "-v", "-D", "-O"]);
+  if (a.unknown.length > 0) {
+    io.err(`ping: invalid option -- '${a.unknown[0]!.replace(/^-+/, "")}'\n`);
+    io.exit(2);
+    return;
+  }
+  const target = a.positional[0];
+  if (target === undefined) {
+    io.err("ping: usage error: Destination address required\n");
+    io.exit(1);
+    return;
+  }
+  const dst = parseIpv4(target);
+  if (dst === undefined) {
+    io.err(`ping: ${target}: Name or service not known\n`);
+    io.exit(2);
+    return;
+  }
+  const count = num(a.flags.get("-c"), Infinity);
+  const waitMs = num(a.flags.get("-W"), 10) * 1000;
+  const deadlineMs = a.flags.has("-w") ? num(a.flags.get("-w"), 0) * 1000 : undefined;
+  const intervalMs = num(a.flags.get("-i"), 1) * 1000;
+  const size = num(a.flags.get("-s"), 56);
+  const ttlOpt = a.flags.get("-t");
+  const ttl = ttlOpt === undefined ? undefined : num(ttlOpt, 64);
+  const quiet = a.flags.has("-q");
+  const { world, ns } = io;
+
+  // iputils connect()s a probe socket first: a failing route lookup ends ping before it sends.
+  const probe = routeOutput(ns, dst);
+  if (!probe.ok) {
+    io.err(`ping: connect: ${strerror(probe.errno)}\n`);
+    io.exit(2);
+    return;
+  }
+  const id = icmpIdent(ns);
+  const start = world.now;
+  const sentAt = new Map<number, number>();
+  const rtts: number[] = [];
+  let transmitted = 0;
+  let received = 0;
+  let errors = 0;
+  let lastSend = start;
+  let finished = false;
+
+  io.out(`PING ${target} (${formatIpv4(dst)}) ${size}(${size + 28}) bytes of data.\n`);
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    ns.sockets.ping.delete(id);
+    const ms = Math.round(lastSend - start);
+    const loss = transmitted === 0 ? 0 : ((transmitted - received) * 100) / transmitted;
+    io.out(`\n--- ${target} ping statistics ---\n`);
+    io.out(`${transmitted} packets transmitted, ${received} received${errors ? `, +${errors} errors` : ""}, ${fmtG(loss)}% packet loss, time ${ms}ms\n`);
+    if (received > 0) {
+      const min = Math.min(...rtts);
+      const max = Math.max(...rtts);
+      const avg = rtts.reduce((s, x) => s + x, 0) / rtts.length;
+      const mdev = Math.sqrt(rtts.reduce((s, x) => s + x * x, 0) / rtts.length - avg * avg);
+      io.out(`rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${(Number.isFinite(mdev) ? mdev : 0).toFixed(3)} ms\n`);
+    }
+    io.exit(received > 0 ? 0 : 1);
+  };
+  const done = () => transmitted >= count && received + errors >= count;
+
+  ns.sockets.ping.set(id, {
+    onData: (_d, from, pkt) => {
+      const m = pkt.payload as IcmpMessage;
+      const t0 = sentAt.get(m.seq);
+      if (t0 === undefined || finished) return;
+      const rtt = world.now - t0;
+      rtts.push(rtt);
+      received++;
+      if (!quiet) io.out(`${m.dataLen + 8} bytes from ${formatIpv4(from)}: icmp_seq=${m.seq} ttl=${pkt.ttl} time=${fmtRtt(rtt)} ms\n`);
+      if (done()) finish();
+    },
+    onError: (e) => {
+      if (finished || !e.icmp) return;
+      const q = e.icmp.quoted.payload;
+      const seq = q.kind === "icmp" ? q.seq : 0;
+      errors++;
+      if (!quiet) io.out(`From ${formatIpv4(e.icmp.from)} icmp_seq=${seq} ${icmpName(e.icmp.type, e.icmp.code)}\n`);
+      if (done()) finish();
+    },
+  });
+
+  let seq = 0;
+  const sendNext = () => {
+    if (finished) return;
+    if (transmitted >= count) return;
+    seq++;
+    lastSend = world.now;
+    const err = sendEcho(ns, dst as Ipv4, { id, seq, size, ...(ttl !== undefined ? { ttl } : {}) });
+    sentAt.set(seq, world.now);
+    transmitted++;
+    if (err) {
+      io.err(`ping: sendmsg: ${strerror(err)}\n`);
+      errors++;
+    }
+    if (transmitted < count) world.after(intervalMs, sendNext);
+    else world.after(waitMs, finish);
+  };
+  if (deadlineMs !== undefined) world.after(deadlineMs, finish);
+  sendNext();
+};
+
+/** iputils prints rtt with 3 decimals below 10 ms, 2 below 100 ms, 1 below 1 s, whole ms above. */
+function fmtRtt(ms: number): string {
+  if (ms >= 1000) return ms.toFixed(0);
+  if (ms >= 100) return ms.toFixed(1);
+  if (ms >= 10) return ms.toFixed(2);
+  return ms.toFixed(3);
+}
+
+/** printf("%g"): six significant digits, trailing zeros dropped. */
+function fmtG(x: number): string {
+  return String(Number(x.toPrecision(6)));
+}

@@ -1,0 +1,29 @@
+/**
+ * ip_output() → POSTROUTING → ip_finish_output() → ip_finish_output2(): hand the packet to the
+ * neighbour layer on the output device. A packet for a local address goes out through `lo` and
+ * comes straight back in with its route still attached (loopback_xmit keeps skb_dst).
+ */
+import type { Netns } from "../netns/netns.js";
+import { packetSummary } from "../wire/format.js";
+import type { Skb } from "./skb.js";
+import { nfVerdictEnds } from "./nf.js";
+import { neighOutput } from "../neigh/neigh.js";
+import { ipRcv } from "./rcv.js";
+
+export function ipOutput(ns: Netns, skb: Skb): void {
+  const rt = skb.rt!;
+  const v = ns.nf.hook(ns, "POSTROUTING", skb, undefined, rt.dev);
+  if (nfVerdictEnds(ns, skb, v, "POSTROUTING")) return;
+  if (rt.kind === "local") {
+    const lo = ns.loopback;
+    const text = packetSummary(skb.pkt);
+    skb.trace.step(ns.name, { kind: "exit-dev", dev: lo.name, packet: text });
+    const pkt = skb.pkt;
+    ns.world.after(0, () => {
+      skb.trace.step(ns.name, { kind: "enter-dev", dev: lo.name, ms: ns.world.now, packet: text });
+      ipRcv(lo, pkt, "host", skb.trace, rt);
+    });
+    return;
+  }
+  neighOutput(ns, rt.dev, rt.nexthop, skb, rt.kind === "broadcast");
+}

@@ -1,0 +1,39 @@
+/**
+ * ip_rcv() and ip_rcv_finish() (net/ipv4/ip_input.c): drop frames that were not for this host,
+ * run PREROUTING, take the input route decision, then hand the packet to local delivery or to
+ * forwarding. A packet looped back through `lo` keeps the route it was sent with, as in the
+ * kernel, so it is not routed (or source-checked) again.
+ */
+import type { Device } from "../netns/device.js";
+import type { TraceHandle } from "../trace/recorder.js";
+import type { Ipv4Packet } from "../wire/packet.js";
+import type { PktType, Rt, Skb } from "./skb.js";
+import { routeInput } from "./route-input.js";
+import { ipLocalDeliver } from "./local-deliver.js";
+import { ipForward } from "./forward.js";
+import { ipError } from "./ip-error.js";
+import { nfVerdictEnds } from "./nf.js";
+
+export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: TraceHandle, looped?: Rt): void {
+  const ns = dev.ns;
+  const at = { node: ns.name, stage: "ip_rcv" };
+  if (pktType === "otherhost") {
+    trace.end({ kind: "not-for-us", at, reason: `destination MAC is not ${dev.name}'s (PACKET_OTHERHOST)` });
+    return;
+  }
+  const skb: Skb = { pkt, trace, dev, pktType, mark: 0, ...(looped ? { rt: looped } : {}) };
+  const v = ns.nf.hook(ns, "PREROUTING", skb, dev, undefined);
+  if (nfVerdictEnds(ns, skb, v, "PREROUTING")) return;
+  if (!skb.rt) {
+    const decision = routeInput(ns, skb, dev);
+    if (decision.kind === "drop") return;
+    if (decision.kind === "error") {
+      ipError(ns, skb, decision.errno);
+      return;
+    }
+    skb.rt = decision.rt;
+  }
+  const rt = skb.rt!;
+  if (rt.kind === "local" || rt.kind === "broadcast") ipLocalDeliver(ns, skb);
+  else ipForward(ns, skb);
+}
