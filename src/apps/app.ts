@@ -10,6 +10,8 @@ import type { World } from "../sim/world.js";
 export interface AppIo {
   readonly world: World;
   readonly ns: Netns;
+  /** Standard input (from `echo … |` in the command line), empty otherwise. */
+  readonly stdin: string;
   out(text: string): void;
   err(text: string): void;
   /** Ends the tool; later calls are ignored. */

@@ -57,10 +57,12 @@ export const curlApp: App = (argv, io) => {
   let connected = false;
   let response = "";
   v(`*   Trying ${formatIpv4(dst)}:${port}...`);
-  const failConnect = (errno: string) => {
-    v(`* connect to ${formatIpv4(dst)} port ${port} failed: ${strerror(errno)}`);
+  // `immediate`: connect() itself failed (route lookup), which curl words differently in -v.
+  const failConnect = (errno: string, immediate = false) => {
+    v(immediate ? `* Immediate connect fail for ${formatIpv4(dst)}: ${strerror(errno)}` : `* connect to ${formatIpv4(dst)} port ${port} failed: ${strerror(errno)}`);
+    // The kernel giving up on SYNs (ETIMEDOUT) is still "couldn't connect", but exits 28.
     const code = errno === "ETIMEDOUT" ? 28 : 7;
-    const msg = `Failed to connect to ${host} port ${port} after ${elapsed()} ms: ${code === 28 ? "Timeout was reached" : "Couldn't connect to server"}`;
+    const msg = `Failed to connect to ${host} port ${port} after ${elapsed()} ms: Couldn't connect to server`;
     v(`* ${msg}`);
     v("* Closing connection 0");
     err(code, msg);
@@ -91,7 +93,7 @@ export const curlApp: App = (argv, io) => {
     },
   }, "curl");
   if ("errno" in handle) {
-    failConnect(handle.errno);
+    failConnect(handle.errno, true);
     return;
   }
   const timer = (secs: number, onlyConnect: boolean) =>
@@ -99,9 +101,11 @@ export const curlApp: App = (argv, io) => {
       if (io.exited || (onlyConnect && connected)) return;
       handle.abort();
       if (!connected) {
-        v(`* Connection timed out after ${elapsed()} milliseconds`);
+        // --connect-timeout words it as a failed connect; --max-time as a timed-out connection.
+        const msg = onlyConnect ? `Failed to connect to ${host} port ${port} after ${elapsed()} ms: Timeout was reached` : `Connection timed out after ${elapsed()} milliseconds`;
+        v(`* ${msg}`);
         v("* Closing connection 0");
-        err(28, `Connection timed out after ${elapsed()} milliseconds`);
+        err(28, msg);
       } else err(28, `Operation timed out after ${elapsed()} milliseconds with ${response.length} bytes received`);
     });
   if (connectTimeout !== undefined) timer(num(connectTimeout, 300), true);

@@ -7,6 +7,9 @@ import { formatIpv4, parseIpv4 } from "../core/ip.js";
 import type { App } from "./app.js";
 import { num, parseArgs, strerror } from "./args.js";
 import { tcpConnect } from "../sock/tcp.js";
+import { udpOpen, udpSend } from "../sock/udp.js";
+import type { Ipv4 } from "../core/ip.js";
+import type { AppIo } from "./app.js";
 
 const SERVICES: Readonly<Record<number, string>> = { 22: "ssh", 53: "domain", 80: "http", 443: "https", 8080: "http-alt", 6443: "sun-sr-https" };
 
@@ -31,12 +34,11 @@ export const ncApp: App = (argv, io) => {
   const succeeded = () => {
     if (verbose) io.err(`Connection to ${host} ${port} port [${proto}/${service}] succeeded!\n`);
   };
+  const { world, ns } = io;
   if (proto === "udp") {
-    succeeded();
-    io.exit(0);
+    udp(dst, port, a.flags.has("-z"), num(a.flags.get("-w"), 0), io, succeeded);
     return;
   }
-  const { world, ns } = io;
   let out = "";
   const handle = tcpConnect(ns, dst, port, "", {
     onEstablished: () => {
@@ -76,3 +78,63 @@ export const ncApp: App = (argv, io) => {
     });
   }
 };
+
+/**
+ * UDP mode on a connected socket. With -z, openbsd nc writes "X" four times back to back; an
+ * ICMP port-unreachable that arrived in between makes a later write fail with ECONNREFUSED, and
+ * nc exits 1 without a word. Without -z it sends stdin and prints what comes back until -w
+ * seconds pass; a refused port ends it at once, silently, with exit 0 (recv error = EOF).
+ */
+function udp(dst: Ipv4, port: number, zero: boolean, waitS: number, io: AppIo, succeeded: () => void): void {
+  const { world, ns } = io;
+  let refused = false;
+  const sock = udpOpen(ns, {
+    onData: (d) => {
+      if (!zero) io.out(d);
+    },
+    onError: (e) => {
+      if (e.errno !== "ECONNREFUSED") return;
+      refused = true;
+      if (!zero && !io.exited) {
+        sock.close();
+        io.exit(0);
+      }
+    },
+  });
+  if (zero) {
+    const write = (i: number) => {
+      if (refused) {
+        sock.close();
+        io.exit(1);
+        return;
+      }
+      if (i === 4) {
+        sock.close();
+        succeeded();
+        io.exit(0);
+        return;
+      }
+      const e = udpSend(ns, sock.port, dst, port, "X", { origin: "nc -zu" });
+      if (e) {
+        sock.close();
+        io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (udp) failed: ${strerror(e)}\n`);
+        io.exit(1);
+        return;
+      }
+      world.after(0.1, () => write(i + 1));
+    };
+    write(0);
+    return;
+  }
+  const e = udpSend(ns, sock.port, dst, port, io.stdin, { origin: "nc -u" });
+  if (e) {
+    sock.close();
+    io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (udp) failed: ${strerror(e)}\n`);
+    io.exit(1);
+    return;
+  }
+  world.after(waitS > 0 ? waitS * 1000 : 60_000, () => {
+    sock.close();
+    io.exit(0);
+  });
+}

@@ -45,9 +45,16 @@ export const pingApp: App = (argv, io) => {
   const { world, ns } = io;
 
   // iputils connect()s a probe socket first: a failing route lookup ends ping before it sends.
-  const probe = routeOutput(ns, dst);
+  const srcOpt = a.flags.get("-I");
+  const src = typeof srcOpt === "string" ? parseIpv4(srcOpt) : undefined;
+  const probe = routeOutput(ns, dst, src !== undefined ? { src } : {});
   if (!probe.ok) {
     io.err(`ping: connect: ${strerror(probe.errno)}\n`);
+    io.exit(2);
+    return;
+  }
+  if (probe.broadcast) {
+    io.err("ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n");
     io.exit(2);
     return;
   }
@@ -61,7 +68,7 @@ export const pingApp: App = (argv, io) => {
   let lastSend = start;
   let finished = false;
 
-  io.out(`PING ${target} (${formatIpv4(dst)}) ${size}(${size + 28}) bytes of data.\n`);
+  io.out(`PING ${target} (${formatIpv4(dst)}) ${src !== undefined ? `from ${formatIpv4(src)} : ` : ""}${size}(${size + 28}) bytes of data.\n`);
   const finish = () => {
     if (finished) return;
     finished = true;
@@ -77,6 +84,7 @@ export const pingApp: App = (argv, io) => {
       const mdev = Math.sqrt(rtts.reduce((s, x) => s + x * x, 0) / rtts.length - avg * avg);
       io.out(`rtt min/avg/max/mdev = ${min.toFixed(3)}/${avg.toFixed(3)}/${max.toFixed(3)}/${(Number.isFinite(mdev) ? mdev : 0).toFixed(3)} ms\n`);
     }
+    else io.out("\n");
     io.exit(received > 0 ? 0 : 1);
   };
   const done = () => transmitted >= count && received + errors >= count;
@@ -97,7 +105,8 @@ export const pingApp: App = (argv, io) => {
       const q = e.icmp.quoted.payload;
       const seq = q.kind === "icmp" ? q.seq : 0;
       errors++;
-      if (!quiet) io.out(`From ${formatIpv4(e.icmp.from)} icmp_seq=${seq} ${icmpName(e.icmp.type, e.icmp.code)}\n`);
+      const what = e.icmp.type === 3 && e.icmp.code === 4 ? `Frag needed and DF set (mtu = ${e.icmp.mtu ?? 0})` : icmpName(e.icmp.type, e.icmp.code);
+      if (!quiet) io.out(`From ${formatIpv4(e.icmp.from)} icmp_seq=${seq} ${what}\n`);
       if (done()) finish();
     },
   });
@@ -108,7 +117,7 @@ export const pingApp: App = (argv, io) => {
     if (transmitted >= count) return;
     seq++;
     lastSend = world.now;
-    const err = sendEcho(ns, dst as Ipv4, { id, seq, size, ...(ttl !== undefined ? { ttl } : {}) });
+    const err = sendEcho(ns, dst as Ipv4, { id, seq, size, ...(ttl !== undefined ? { ttl } : {}), ...(src !== undefined ? { src } : {}) });
     sentAt.set(seq, world.now);
     transmitted++;
     if (err) {

@@ -38,15 +38,21 @@ export function simulate(spec: WorldSpec, netns: string, command: string, option
   return runOn(world, netns, command, options);
 }
 
-export function runOn(world: World, netns: string, command: string, options: ExecOptions = {}): SimRun {
+export function runOn(world: World, netns: string, commandLine: string, options: ExecOptions = {}): SimRun {
+  let command = commandLine;
   const ns = world.ns(netns);
   if (!ns) throw new Error(`no namespace named ${netns} in ${world.name}`);
   let stdout = "";
   let stderr = "";
   let exitCode: number | undefined;
+  // One shell form is understood: `echo WORDS | tool …` feeds WORDS and a newline to the tool.
+  const pipe = /^\s*echo\s+(.*?)\s*\|\s*(.+)$/.exec(command);
+  const stdin = pipe ? `${splitCommandLine(pipe[1]!).join(" ")}\n` : "";
+  if (pipe) command = pipe[2]!;
   const io: AppIo = {
     world,
     ns,
+    stdin,
     out: (t) => {
       if (exitCode === undefined) stdout += t;
     },

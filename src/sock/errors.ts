@@ -45,7 +45,7 @@ export function deliverIcmpError(ns: Netns, skb: Skb): void {
     skb.trace.end({ kind: "consumed", at, by: `ICMP type ${msg.type} code ${msg.code} (no socket error)` });
     return;
   }
-  const err: SockError = { errno, icmp: { from: skb.pkt.src, type: msg.type, code: msg.code, quoted: q } };
+  const err: SockError = { errno, icmp: { from: skb.pkt.src, type: msg.type, code: msg.code, quoted: q, ...(msg.mtu !== undefined ? { mtu: msg.mtu } : {}) } };
   const t = q.payload;
   if (t.kind === "tcp") {
     const conn = ns.sockets.conns.get(connKey(q.src, t.sport, q.dst, t.dport));

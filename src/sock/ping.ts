@@ -16,11 +16,12 @@ export interface EchoOptions {
   readonly seq: number;
   readonly ttl?: number;
   readonly size: number;
+  readonly src?: Ipv4;
 }
 
 /** Returns the errno when the route lookup fails (sendmsg's error), else undefined. */
 export function sendEcho(ns: Netns, dst: Ipv4, o: EchoOptions): string | undefined {
-  const r = routeOutput(ns, dst);
+  const r = routeOutput(ns, dst, o.src !== undefined ? { src: o.src } : {});
   if (!r.ok) return r.errno;
   const pkt: Ipv4Packet = {
     kind: "ipv4",

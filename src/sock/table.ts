@@ -11,7 +11,7 @@ import type { Ipv4Packet } from "../wire/packet.js";
 export interface SockError {
   readonly errno: string;
   /** The ICMP message that carried it, if one did. */
-  readonly icmp?: { readonly from: Ipv4; readonly type: number; readonly code: number; readonly quoted: Ipv4Packet };
+  readonly icmp?: { readonly from: Ipv4; readonly type: number; readonly code: number; readonly quoted: Ipv4Packet; readonly mtu?: number };
 }
 
 export interface TcpEvents {
