@@ -57,7 +57,8 @@ export const ncApp: App = (argv, io) => {
     },
     onError: (e) => {
       if (io.exited) return;
-      io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) failed: ${strerror(e.errno)}\n`);
+      // openbsd nc reports a failed connect only with -v, or when it was to be a data session.
+      if (verbose || !a.flags.has("-z")) io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) failed: ${strerror(e.errno)}\n`);
       io.exit(1);
     },
   }, "nc");

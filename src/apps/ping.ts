@@ -16,7 +16,7 @@ import { routeOutput } from "../ipv4/route-output.js";
 import type { IcmpMessage } from "../wire/packet.js";
 
 export const pingApp: App = (argv, io) => {
-  const a = parseArgs(argv.slice(1), ["-c", "-W", "-w", "-t", "-s", "-i", "-I"], ["-q", "-n", "-4", "-v", "-D", "-O"]);
+  const a = parseArgs(argv.slice(1), ["-c", "-W", "-w", "-t", "-s", "-i", "-I", "-M"], ["-q", "-n", "-4", "-v", "-D", "-O"]);
   if (a.unknown.length > 0) {
     io.err(`ping: invalid option -- '${a.unknown[0]!.replace(/^-+/, "")}'\n`);
     io.exit(2);
@@ -48,12 +48,13 @@ export const pingApp: App = (argv, io) => {
   const srcOpt = a.flags.get("-I");
   const src = typeof srcOpt === "string" ? parseIpv4(srcOpt) : undefined;
   const probe = routeOutput(ns, dst, src !== undefined ? { src } : {});
-  if (!probe.ok) {
+  // iputils reads EACCES from connect() as an attempt to ping a broadcast address.
+  if (!probe.ok && probe.errno !== "EACCES") {
     io.err(`ping: connect: ${strerror(probe.errno)}\n`);
     io.exit(2);
     return;
   }
-  if (probe.broadcast) {
+  if (!probe.ok || probe.broadcast) {
     io.err("ping: Do you want to ping broadcast? Then -b. If not, check your local firewall rules\n");
     io.exit(2);
     return;

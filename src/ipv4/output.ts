@@ -16,6 +16,10 @@ export function ipOutput(ns: Netns, skb: Skb): void {
   if (nfVerdictEnds(ns, skb, v, "POSTROUTING")) return;
   if (rt.kind === "local") {
     const lo = ns.loopback;
+    if (!lo.up) {
+      skb.trace.end({ kind: "link-down", at: { node: ns.name, stage: "dev_queue_xmit" }, dev: lo.name });
+      return;
+    }
     const text = packetSummary(skb.pkt);
     skb.trace.step(ns.name, { kind: "exit-dev", dev: lo.name, packet: text });
     const pkt = skb.pkt;

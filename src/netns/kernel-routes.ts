@@ -5,10 +5,19 @@
  * prefix route in table main (type local and table local on loopback), and the subnet
  * broadcast for prefixes shorter than /31.
  */
-import { broadcastOf, networkOf } from "../core/ip.js";
+import { broadcastOf, inPrefix, networkOf } from "../core/ip.js";
 import type { Route } from "../route/route.js";
 import { TABLE_LOCAL, TABLE_MAIN } from "./spec.js";
 import type { Address } from "./device.js";
+
+/** A second address inside the subnet of an earlier one on the same device is IFA_F_SECONDARY. */
+export function isSecondary(addrs: readonly Address[], a: Address): boolean {
+  for (const b of addrs) {
+    if (b === a) return false;
+    if (b.dev === a.dev && b.len === a.len && inPrefix(a.addr, b.addr, b.len)) return true;
+  }
+  return false;
+}
 
 export function kernelRoutes(addrs: readonly Address[]): Route[] {
   const out: Route[] = [];
@@ -16,7 +25,9 @@ export function kernelRoutes(addrs: readonly Address[]): Route[] {
     const dev = a.dev.name;
     const base = { proto: "kernel", onlink: false, metric: 0, src: a.addr, dev } as const;
     out.push({ ...base, table: TABLE_LOCAL, type: "local", dst: a.addr, len: 32, scope: "host" });
-    if (!a.dev.up) continue;
+    if (isSecondary(addrs, a)) continue;
+    // Observed on the kernel: a down loopback keeps its local prefix route but not its broadcast.
+    if (!a.dev.up && a.dev.kind !== "loopback") continue;
     if (a.broadcast !== undefined && a.broadcast !== 0xffffffff) {
       out.push({ ...base, table: TABLE_LOCAL, type: "broadcast", dst: a.broadcast, len: 32, scope: "link" });
     }
@@ -31,7 +42,7 @@ export function kernelRoutes(addrs: readonly Address[]): Route[] {
         len: a.len,
         scope: loop ? "host" : "link",
       });
-      if (a.len < 31) {
+      if (a.len < 31 && a.dev.up) {
         const brd = broadcastOf(a.addr, a.len);
         if (brd !== a.broadcast) out.push({ ...base, table: TABLE_LOCAL, type: "broadcast", dst: brd, len: 32, scope: "link" });
       }

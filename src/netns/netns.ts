@@ -11,6 +11,7 @@ import { scopeRank } from "../route/route.js";
 import type { Address, Device } from "./device.js";
 import type { Scope } from "./spec.js";
 import type { Sysctls } from "./sysctl.js";
+import { isSecondary } from "./kernel-routes.js";
 import type { World } from "../sim/world.js";
 import type { Netfilter } from "../netfilter/hooks.js";
 import { acceptAll } from "../netfilter/hooks.js";
@@ -64,7 +65,7 @@ export class Netns {
   selectAddr(dev: Device | undefined, dst: number, scope: Scope): Ipv4 | undefined {
     const limit = scopeRank(scope);
     if (dev) {
-      const own = this.addressesOf(dev).filter((a) => scopeRank(a.scope) <= limit);
+      const own = this.addressesOf(dev).filter((a) => scopeRank(a.scope) <= limit && !isSecondary(this.addresses, a));
       const inSubnet = dst !== 0 ? own.find((a) => inPrefix(dst, a.addr, a.len)) : undefined;
       if (inSubnet) return inSubnet.addr;
       if (own[0]) return own[0].addr;

@@ -7,7 +7,8 @@
  * decides (which hop answered, which error, which address, how many packets).
  *
  *  - ping:        `time=0.045 ms`, `rtt min/avg/max/mdev = a/b/c/d ms`, `…packet loss, time 1001ms`
- *  - curl:        `after 3071 ms`, `after 2001 milliseconds`, progress-meter rows (times, speeds)
+ *  - curl:        `after 3071 ms`, `after 2001 milliseconds`; progress-meter rows: speeds and
+ *                 times, and how many rows a wait produced (one per second)
  *  - traceroute:  per-probe `0.059 ms` on hop lines
  *  - ip route get: `expires 297sec` on cached exceptions
  */
@@ -19,28 +20,30 @@ export interface NormalizeRule {
 
 const T = "<t>";
 
-/** curl's progress meter: only the final state of each `\r`-rewritten row is kept, as a terminal shows it. */
-const METER_ROW =
-  /^ *\d{1,3} +[\d.]+[kMGTP]? +\d{1,3} +[\d.]+[kMGTP]? +\d{1,3} +[\d.]+[kMGTP]? +[\d.]+[kMGTP]? +[\d.]+[kMGTP]? +(?:--:--:--|[\d:]+) +(?:--:--:--|[\d:]+) +(?:--:--:--|[\d:]+) +[\d.]+[kMGTP]?$/;
+/**
+ * One row of curl's progress meter, as progress.c prints it after a `\r`:
+ * `%3d %5s  %3d %5s  %3d %5s  %5s  %5s %8s %8s %8s %5s` — percentages and sizes, then the
+ * average speeds, the times (total, spent, left) and the current speed.
+ */
+const F5 = "[^\\r\\n]{5}";
+const F8 = "[^\\r\\n]{8}";
+const PCT = "[ \\d]{2}\\d";
+const METER_ROW = `${PCT} ${F5}  ${PCT} ${F5}  ${PCT} ${F5}  ${F5}  ${F5} ${F8} ${F8} ${F8} ${F5}`;
+const METER_RUN = new RegExp(`(?:\\r${METER_ROW})+`, "g");
+/** Width of the percentages and sizes at the start of a row (what is kept of it). */
+const METER_SIZES = 31;
 
 export const RULES: readonly NormalizeRule[] = [
   {
+    // A run of rows (one per second while waiting) becomes its last row; of that row the
+    // percentages and byte counts stay, the speeds and times go.
     name: "curl progress meter",
     apply: (text) =>
-      text
-        .split("\n")
-        .map((line) => {
-          const parts = line.split("\r");
-          const last = parts[parts.length - 1] ?? "";
-          if (parts.length === 1 && !METER_ROW.test(line)) return line;
-          // A meter row may be followed on the same line by what curl -v printed after it.
-          const shown = parts.filter((p) => p !== "");
-          const kept = shown.map((p) => (METER_ROW.test(p) ? "<progress>" : p));
-          // Consecutive meter states collapse into one: how many updates happened depends on time.
-          const collapsed = kept.filter((p, i) => !(p === "<progress>" && kept[i + 1] === "<progress>"));
-          return collapsed.length === 0 ? last : collapsed.join("");
-        })
-        .join("\n"),
+      text.replace(METER_RUN, (run) => {
+        const rows = run.split("\r");
+        const last = rows[rows.length - 1] ?? "";
+        return `\r${last.slice(0, METER_SIZES)}  <speeds and times>`;
+      }),
   },
   { name: "ping rtt", apply: (text) => text.replace(/\btime=\d+(?:\.\d+)? ms\b/g, `time=${T} ms`) },
   {
