@@ -22,6 +22,11 @@ export function runProbeOnSimulator(world: WorldSpec, probe: ProbeSpec): SimAnsw
   }
 }
 
+/** The part of an answer that must agree: exit code and normalized output. */
+export function normalizedAnswer(a: Answer): Answer {
+  return { exitCode: a.exitCode, stdout: normalizeOutput(a.stdout), stderr: normalizeOutput(a.stderr) };
+}
+
 /** Differences between the kernel's and the simulator's answers, after normalization. */
 export function differences(kernel: Answer, sim: Answer): string[] {
   const out: string[] = [];

@@ -19,7 +19,6 @@ import { formatIssue } from "../../src/core/issue.js";
 import type { ProbeSpec, WorldSpec } from "../../src/netns/spec.js";
 import { limited } from "./limit.js";
 import { cleanupStale } from "./names.js";
-import { normalizeOutput } from "./normalize.js";
 import { describeAnswer, probeTitle, runProbeOnKernel, unmetExpectations, type KernelAnswer } from "./oracle.js";
 import { projectLoader, scenarioFiles } from "./scenarios.js";
 import { kernelAvailability } from "./tools.js";
@@ -94,6 +93,7 @@ if (!avail.usable) {
   const probeOfTest = new Map<string, ProbeSpec>();
   const testKey = (suiteName: string, testName: string): string => `${suiteName}\u0000${testName}`;
 
+  // vitest wants the first argument (the fixture context) destructured; the file is the second.
   beforeAll(async ({}, file) => {
     await cleanupStale();
     const wanted = new Set<ProbeSpec>();
@@ -165,10 +165,8 @@ if (!avail.usable) {
             const s = d.runProbeOnSimulator(world, probe);
             if (!s.ok) expect.fail(`the simulator threw:\n${s.error}\nkernel answered: ${describeAnswer(k)}`);
             const diffs = d.differences(k, s.answer);
-            const msg = `simulator and kernel disagree on ${title}\n${diffs.join("\n")}\n\nkernel answered: ${describeAnswer(k)}\nsimulator answered: ${describeAnswer(s.answer)}`;
-            expect.soft(s.answer.exitCode, msg).toBe(k.exitCode);
-            expect.soft(normalizeOutput(s.answer.stdout), msg).toBe(normalizeOutput(k.stdout));
-            expect.soft(normalizeOutput(s.answer.stderr), msg).toBe(normalizeOutput(k.stderr));
+            const msg = `simulator and kernel disagree on ${title}\n${diffs.join("\n")}\n\nkernel answered: ${describeAnswer(k)}\nsimulator answered: ${describeAnswer(s.answer)}\n`;
+            expect(d.normalizedAnswer(s.answer), msg).toEqual(d.normalizedAnswer(k));
           });
         }
       }
