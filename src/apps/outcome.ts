@@ -133,6 +133,8 @@ function classifyPing(r: ToolOutput): Outcome {
     for (const [needle, outcome] of PING_ICMP_TEXTS) if (line.includes(needle)) return outcome;
     return "unknown";
   }
+  // EACCES on connect(): iputils assumes a broadcast address or a firewall and says so.
+  if (r.stderr.includes("Do you want to ping broadcast?")) return "permission-denied";
   // `ping: connect: Network is unreachable`, `ping: sendmsg: Operation not permitted`.
   const local = errnoText(r.stderr) ?? errnoText(r.stdout);
   if (local) return local;

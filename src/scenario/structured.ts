@@ -64,7 +64,7 @@ export interface Enslavement {
   readonly hairpin?: readonly string[];
 }
 
-function baseOf(b: Builder, ns: NsInput, name: string, d: Exclude<DeviceInput, { type: "loopback" }>, path: Path) {
+function baseOf(b: Builder, name: string, d: Exclude<DeviceInput, { type: "loopback" }>, path: Path) {
   return {
     name,
     up: d.up ?? true,
@@ -112,7 +112,7 @@ function declareDevice(b: Builder, ns: NsInput, name: string, raw: unknown, late
   }
   if (d.type !== "bridge" && d.master !== undefined) later.links.push({ ns: ns.name, dev: name, path, master: d.master });
   if (d.type === "bridge" && d.hairpin !== undefined) later.links.push({ ns: ns.name, dev: name, path, hairpin: d.hairpin });
-  const base = baseOf(b, ns, name, d, path);
+  const base = baseOf(b, name, d, path);
   let dev: NewDevice;
   switch (d.type) {
     case "nic":

@@ -9,7 +9,6 @@
  */
 import {
   broadcastOf,
-  formatIpv4,
   formatPrefix,
   isMulticastMac,
   networkOf,
@@ -233,8 +232,4 @@ export function defaultRouteScope(type: RouteType, hasVia: boolean): Scope {
   if (type === "broadcast") return "link";
   if (type === "unicast" && !hasVia) return "link";
   return "universe";
-}
-
-export function describeAddr(a: Ipv4): string {
-  return formatIpv4(a);
 }

@@ -102,7 +102,16 @@ export function parseYaml(text: string, file: string, sink: IssueSink): ParsedYa
       sink.add("yaml-syntax", `YAML syntax error: ${e.message}`, at);
     }
   }
-  // Aliases are expanded when converting; the bound guards against "billion laughs" input.
-  const value: unknown = usable ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
+  // Aliases are expanded when converting; the bound guards against "billion laughs" input,
+  // and going over it is the file's problem, reported like any other.
+  let value: unknown;
+  if (usable) {
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (e) {
+      usable = false;
+      sink.add("yaml-syntax", `YAML error: ${e instanceof Error ? e.message : String(e)}`, source.position(0));
+    }
+  }
   return { value, source, usable };
 }

@@ -161,8 +161,9 @@ export function renderStep(s: Step): string {
   }
 }
 
+/** The step's label, padded so that short labels line up. */
 function label(word: string): string {
-  return word.length < 7 ? word.padEnd(7) : `${word}  `;
+  return `${word.padEnd(6)} `;
 }
 
 function bridgeText(s: Extract<Step, { kind: "bridge" }>): string {
