@@ -201,8 +201,10 @@ function hinted(hint: OutcomeHint): Outcome | undefined {
   return o === "unknown" ? undefined : o;
 }
 
+/** The tool whose output this is: the last command of a pipeline (`echo hi | nc -u …`). */
 function toolName(command: string): string {
-  const first = command.trim().split(/\s+/)[0] ?? "";
+  const last = command.split("|").pop() ?? "";
+  const first = last.trim().split(/\s+/)[0] ?? "";
   return first.slice(first.lastIndexOf("/") + 1);
 }
 
