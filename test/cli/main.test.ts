@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { InputError } from "../../src/core/issue.js";
 import { commandLine } from "../../src/cli/context.js";
 import { splitCommandLine } from "../../src/apps/registry.js";
@@ -11,8 +11,14 @@ const NAT = scenario("vxlan-underlay-nat.yaml");
 const TTL = scenario("ttl.yaml");
 const PING_LOOP = ["pod1", "--", "ping", "-c", "1", "-W", "1", "10.244.2.2"];
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+});
+
 function tempScenario(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "podpath-cli-"));
+  tempDirs.push(dir);
   const file = join(dir, "bad.yaml");
   writeFileSync(file, text);
   return file;
