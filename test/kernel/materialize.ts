@@ -16,8 +16,9 @@
  *      neighbours, FDB entries
  *   5. listeners, waited for until bound
  *
- * Every command runs with an argument vector (no host shell). If any step fails, whatever was
- * built is torn down before the error is rethrown.
+ * Every command runs with an argument vector (no host shell) and names devices with `name` /
+ * `dev`, so a device called `a` or `br` is never read as an abbreviated keyword. If any step
+ * fails, whatever was built is torn down before the error is rethrown.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -193,7 +194,7 @@ export async function materialize(world: WorldSpec): Promise<RealWorld> {
       await cmd("ip", "-n", realNs, "link", "set", "lo", "up");
     }
     for (const segNs of segments.values()) {
-      await cmd("ip", "-n", segNs, "link", "add", SEGMENT_SWITCH, "type", "bridge", "stp_state", "0");
+      await cmd("ip", "-n", segNs, "link", "add", "name", SEGMENT_SWITCH, "type", "bridge", "stp_state", "0");
       await cmd("ip", "-n", segNs, "link", "set", SEGMENT_SWITCH, "up");
     }
     for (const n of world.namespaces) {
@@ -202,11 +203,11 @@ export async function materialize(world: WorldSpec): Promise<RealWorld> {
 
     // 2. devices: bridges, veth pairs, NICs, then vxlan (whose underlay must exist)
     for (const n of world.namespaces) {
-      for (const d of n.devices) if (d.kind === "bridge") await ipn(n.name, "link", "add", d.name, "type", "bridge", "stp_state", "0");
+      for (const d of n.devices) if (d.kind === "bridge") await ipn(n.name, "link", "add", "name", d.name, "type", "bridge", "stp_state", "0");
     }
     for (const p of vethPairs(world)) {
       const peerArgs = p.b.ns === p.a.ns ? [] : ["netns", real(p.b.ns)];
-      await ipn(p.a.ns, "link", "add", p.a.dev.name, "type", "veth", "peer", "name", p.b.name, ...peerArgs);
+      await ipn(p.a.ns, "link", "add", "name", p.a.dev.name, "type", "veth", "peer", "name", p.b.name, ...peerArgs);
       if (!p.b.dev) {
         // The other end is not described: plug it in and bring it up, like the end that is.
         await ipn(p.b.ns, "link", "set", "dev", p.b.name, "up");
@@ -221,7 +222,7 @@ export async function materialize(world: WorldSpec): Promise<RealWorld> {
         const k = (portCount.get(d.segment) ?? 0) + 1;
         portCount.set(d.segment, k);
         const outer = `p${k}`;
-        await ipn(n.name, "link", "add", d.name, "type", "veth", "peer", "name", outer, "netns", segNs);
+        await ipn(n.name, "link", "add", "name", d.name, "type", "veth", "peer", "name", outer, "netns", segNs);
         // The switch port takes any frame size: an oversize frame is the receiving NIC's problem.
         await cmd("ip", "-n", segNs, "link", "set", "dev", outer, "mtu", "65535");
         await cmd("ip", "-n", segNs, "link", "set", "dev", outer, "master", SEGMENT_SWITCH);
@@ -231,7 +232,7 @@ export async function materialize(world: WorldSpec): Promise<RealWorld> {
     for (const n of world.namespaces) {
       for (const d of n.devices) {
         if (d.kind !== "vxlan") continue;
-        const a = ["link", "add", d.name, "type", "vxlan", "id", String(d.vni)];
+        const a = ["link", "add", "name", d.name, "type", "vxlan", "id", String(d.vni)];
         if (d.local !== undefined) a.push("local", formatIpv4(d.local));
         if (d.dev !== undefined) a.push("dev", d.dev);
         a.push("dstport", String(d.dstport));
