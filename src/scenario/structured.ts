@@ -1,12 +1,11 @@
 /**
- * The structured form of a namespace: `devices`, `addresses`, `routes`, `neighbours`, `fdb`,
- * `sysctls`, `listeners`, and collecting `commands` for the runner.
+ * The structured form of a namespace: `addresses`, `routes`, `neighbours`, `fdb`, `sysctls`,
+ * `listeners`, and collecting `commands` for the runner (`devices` are in structured-devices.ts).
  *
  * Owns turning each YAML item into the same operation a command line would perform (ops/), so
  * both forms share the kernel's rules and give the same state. Each item is parsed and applied
  * on its own: a bad one is reported and skipped, the rest still load. Order:
- *   1. devices of every namespace in file order, except vxlan; a veth creates its peer at once
- *      (the peer's own entry, if any, then adds its mac/mtu/up); devices default to up;
+ *   1. devices of every namespace in file order, except vxlan (structured-devices.ts);
  *   2. vxlan devices (their underlay `dev` now exists);
  *   3. masters and hairpin (validate.ts), once every bridge exists;
  *   4. per namespace: addresses, routes, neighbours, fdb, sysctls — then commands (load.ts);
@@ -14,28 +13,24 @@
  */
 import type { Ipv4, Prefix } from "../core/ip.js";
 import type { RouteType } from "../netns/spec.js";
-import { Builder } from "./builder.js";
+import type { Builder } from "./builder.js";
 import { addAddress } from "./ops/addr.js";
 import { addFdb } from "./ops/fdb.js";
-import { addDevice, setMac, setMtu, setUp, type NewDevice } from "./ops/link.js";
 import { addListener } from "./ops/listener.js";
 import { addNeigh } from "./ops/neigh.js";
 import { addRoute } from "./ops/route.js";
 import { setSysctl } from "./ops/sysctl.js";
-import { findDev, findNs, type WorldDraft } from "./ops/world.js";
 import type { CommandLine } from "./commands/run.js";
 import {
   addressEntrySchema,
   addressListSchema,
-  deviceSchema,
   fdbSchema,
   listenerSchema,
   neighbourSchema,
   routeSchema,
   sysctlValueSchema,
-  type DeviceInput,
 } from "./schema.js";
-import { brdText, defaultAddrScope, defaultRouteScope, defaultRouteTable, deviceNameText, peerText, VXLAN_DEFAULT_PORT } from "./values.js";
+import { brdText, defaultAddrScope, defaultRouteScope, defaultRouteTable } from "./values.js";
 import type { Path } from "./yaml-positions.js";
 import { check, describeFound } from "./zod-issues.js";
 
@@ -53,127 +48,6 @@ export interface NsInput {
     readonly listeners?: readonly unknown[];
     readonly commands?: readonly unknown[];
   };
-}
-
-/** A declared `master:` or `hairpin:` to resolve once all devices exist. */
-export interface Enslavement {
-  readonly ns: string;
-  readonly dev: string;
-  readonly path: Path;
-  readonly master?: string;
-  readonly hairpin?: readonly string[];
-}
-
-function baseOf(b: Builder, name: string, d: Exclude<DeviceInput, { type: "loopback" }>, path: Path) {
-  return {
-    name,
-    up: d.up ?? true,
-    at: b.src.at(path, "key"),
-    ...(d.mac !== undefined ? { mac: d.mac } : {}),
-    ...(d.mtu !== undefined ? { mtu: d.mtu } : {}),
-  };
-}
-
-/** The peer's own entry, when its veth was already created from the other end. */
-function restate(b: Builder, ns: string, name: string, d: DeviceInput & { type: "veth" }, path: Path): void {
-  const at = b.src.at(path, "key");
-  b.apply(ns, path, (w: WorldDraft) => {
-    const nsd = findNs(w, ns);
-    const dev = nsd === undefined ? undefined : findDev(nsd, name);
-    if (dev !== undefined) dev.at = at;
-    return (d.mac !== undefined ? setMac(w, ns, name, d.mac) : undefined) ??
-      (d.mtu !== undefined ? setMtu(w, ns, name, d.mtu) : undefined) ??
-      setUp(w, ns, name, d.up ?? true);
-  });
-}
-
-function declareDevice(b: Builder, ns: NsInput, name: string, raw: unknown, later: { vxlans: (() => void)[]; links: Enslavement[] }): void {
-  const path: Path = [...ns.path, "devices", name];
-  const { sink, src } = b;
-  const n = deviceNameText(name);
-  if (!n.ok) {
-    sink.add(n.code, n.message, src.at(path, "key"));
-    sink.markBroken(ns.name, name);
-    return;
-  }
-  const d = check(deviceSchema, raw, path, src, sink);
-  if (d === undefined) {
-    sink.markBroken(ns.name, name);
-    return;
-  }
-  if (d.type === "loopback") {
-    if (name !== "lo") {
-      sink.add("bad-value", `"type": loopback is only for lo; "${name}" needs nic, veth, bridge or vxlan`, src.at([...path, "type"]));
-      sink.markBroken(ns.name, name);
-      return;
-    }
-    b.apply(ns.name, path, (w) => (d.mtu !== undefined ? setMtu(w, ns.name, "lo", d.mtu) : undefined) ?? setUp(w, ns.name, "lo", d.up ?? true));
-    return;
-  }
-  if (d.type !== "bridge" && d.master !== undefined) later.links.push({ ns: ns.name, dev: name, path, master: d.master });
-  if (d.type === "bridge" && d.hairpin !== undefined) later.links.push({ ns: ns.name, dev: name, path, hairpin: d.hairpin });
-  const base = baseOf(b, name, d, path);
-  let dev: NewDevice;
-  switch (d.type) {
-    case "nic":
-      dev = { ...base, kind: "nic", segment: d.segment };
-      break;
-    case "bridge":
-      dev = { ...base, kind: "bridge" };
-      break;
-    case "vxlan": {
-      const v: NewDevice = {
-        ...base,
-        kind: "vxlan",
-        vxlan: {
-          vni: d.id,
-          dstport: d.dstport ?? VXLAN_DEFAULT_PORT,
-          learning: d.learning ?? true,
-          ...(d.local !== undefined ? { local: d.local } : {}),
-          ...(d.dev !== undefined ? { dev: d.dev } : {}),
-        },
-      };
-      later.vxlans.push(() => {
-        if (!b.apply(ns.name, path, (w) => addDevice(w, ns.name, v), { name: { path: [], part: "key" } })) sink.markBroken(ns.name, name);
-      });
-      return;
-    }
-    case "veth": {
-      const p = peerText(d.peer, ns.name);
-      if (!p.ok) {
-        sink.add(p.code, `"peer": ${p.message}`, src.at([...path, "peer"]));
-        sink.markBroken(ns.name, name);
-        return;
-      }
-      const existing = b.world.namespaces.find((x) => x.name === ns.name)?.devices.find((x) => x.name === name);
-      if (existing?.kind === "veth") {
-        if (existing.peer.netns === p.value.netns && existing.peer.name === p.value.name) {
-          restate(b, ns.name, name, d, path);
-          return;
-        }
-        sink.add(
-          "veth-peer-mismatch",
-          `"${ns.name}/${name}" was created as the peer of ${existing.peer.netns}/${existing.peer.name}; its "peer" must say ${existing.peer.netns}/${existing.peer.name}, found ${d.peer}`,
-          src.at([...path, "peer"]),
-        );
-        return;
-      }
-      dev = { ...base, kind: "veth", peer: { ...p.value, up: true } };
-      break;
-    }
-  }
-  const fields = { name: { path: [], part: "key" as const }, netns: { path: ["peer"] } };
-  if (!b.apply(ns.name, path, (w) => addDevice(w, ns.name, dev), fields)) sink.markBroken(ns.name, name);
-}
-
-/** Steps 1 and 2; returns the masters and hairpin lists for step 3. */
-export function applyDevices(b: Builder, namespaces: readonly NsInput[]): Enslavement[] {
-  const later = { vxlans: [] as (() => void)[], links: [] as Enslavement[] };
-  for (const ns of namespaces) {
-    for (const [name, raw] of Object.entries(ns.sections.devices ?? {})) declareDevice(b, ns, name, raw, later);
-  }
-  for (const make of later.vxlans) make();
-  return later.links;
 }
 
 function applyAddresses(b: Builder, ns: NsInput): void {

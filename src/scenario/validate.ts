@@ -9,7 +9,7 @@
 import type { ProbeSpec } from "../netns/spec.js";
 import type { Builder } from "./builder.js";
 import { setHairpin, setMaster } from "./ops/link.js";
-import type { Enslavement } from "./structured.js";
+import type { Enslavement } from "./structured-devices.js";
 import type { Path } from "./yaml-positions.js";
 
 export function applyEnslavements(b: Builder, links: readonly Enslavement[]): void {

@@ -1,13 +1,15 @@
 /**
  * YAML text → plain value, plus a way back from any path in that value to `file:line:column`.
  *
- * Owns parsing with the `yaml` package (a LineCounter records line starts) and `SourceMap`,
- * which walks the document's node tree along a path (map keys, list indices) to the node that
+ * Owns parsing with the `yaml` package and `SourceMap`, which turns offsets into line/column
+ * from the text's own line starts (yaml's LineCounter skips lines inside scalars once the
+ * parser is recovering from an error, so its positions drift after the first syntax error), and
+ * walks the document's node tree along a path (map keys, list indices) to the node that
  * was written there. Issues found later — by the schema, by cross-reference checks, by a
  * refused command — are placed with it. A path that runs out (a missing key) resolves to the
  * deepest node that exists, i.e. the mapping that should have held the key.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import type { Position } from "../core/issue.js";
 import { IssueSink } from "./issues.js";
 import { scalarOffsets } from "./scalar-offsets.js";
@@ -24,16 +26,26 @@ interface Found {
 }
 
 export class SourceMap {
+  /** Offset of the first character of each line. */
+  private readonly lineStarts: number[] = [0];
+
   constructor(
     readonly file: string,
     private readonly text: string,
     private readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {}
+  ) {
+    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.lineStarts.push(i + 1);
+  }
 
   position(offset: number): Position {
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, column: col };
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file: this.file, line: lo + 1, column: offset - this.lineStarts[lo]! + 1 };
   }
 
   private walk(path: Path): Found {
@@ -87,10 +99,10 @@ export interface ParsedYaml {
 }
 
 export function parseYaml(text: string, file: string, sink: IssueSink): ParsedYaml {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const source = new SourceMap(file, text, doc, lines);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const source = new SourceMap(file, text, doc);
   let usable = true;
+  const syntaxLines = new Set<number>();
   for (const e of doc.errors) {
     const at = source.position(e.pos[0]);
     if (e.code === "DUPLICATE_KEY") {
@@ -99,7 +111,9 @@ export function parseYaml(text: string, file: string, sink: IssueSink): ParsedYa
       sink.add("duplicate-key", `duplicate key ${JSON.stringify(keyText)}: each key may appear once in a mapping`, at);
     } else {
       usable = false;
-      sink.add("yaml-syntax", `YAML syntax error: ${e.message}`, at);
+      // The parser's recovery often reports every following token on the same line; one is enough.
+      if (!syntaxLines.has(at.line)) sink.add("yaml-syntax", `YAML syntax error: ${e.message}`, at);
+      syntaxLines.add(at.line);
     }
   }
   // Aliases are expanded when converting; the bound guards against "billion laughs" input,

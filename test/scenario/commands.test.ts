@@ -57,6 +57,16 @@ describe("ip link add", () => {
     ]);
   });
 
+  it("refuses a veth peer in an undeclared namespace, pointing at it", () => {
+    const lines = ["ip link add v1 type veth peer name v2 netns ghost", "ip link add v3 type veth peer name v4", "ip link set v3 netns ghost"];
+    const issues = issuesOf(commands(...lines));
+    expect(where(issues)).toEqual([
+      ["unknown-namespace", 6, col(lines[0]!, "ghost")],
+      ["unknown-namespace", 8, col(lines[2]!, "ghost")],
+    ]);
+    expect(issues[0]!.message).toContain('declare it under "namespaces"');
+  });
+
   it("says which type it did not understand and which it expects", () => {
     const line = "ip link add d0 type dummy";
     const issues = issuesOf(commands(line));

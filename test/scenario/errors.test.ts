@@ -80,6 +80,14 @@ describe("single mistakes", () => {
     expect(where(issuesOf("name: x\nnamespaces:\n  a: [1\n"))).toEqual([["yaml-syntax", 4, 1]]);
   });
 
+  it("positions stay exact after an earlier syntax error and a multi-line scalar", () => {
+    const text = 'x: ]\ny: "a\nb"\nz: w: v\n';
+    const issues = issuesOf(text);
+    expect(issues.every((i) => i.code === "yaml-syntax")).toBe(true);
+    // yaml's LineCounter would put this on line 3; the scalar "a\nb" spans lines 2–3.
+    expect(where(issues).at(-1)?.[1]).toBe(4);
+  });
+
   it("a duplicate key is reported at the second occurrence", () => {
     const issues = issuesOf(oneNs("devices:\n  br0: { type: bridge }\n  br0: { type: bridge }"));
     expect(where(issues)).toEqual([["duplicate-key", 7, 7]]);

@@ -55,6 +55,12 @@ describe("devices", () => {
     expect(ns(w, "pod").devices).toHaveLength(2);
   });
 
+  it("let lo's own entry change its mtu but not add a second lo", () => {
+    const n = ns(loadOk(oneNs("devices:\n  lo: { type: loopback, mtu: 16384 }")), "h");
+    expect(n.devices).toHaveLength(1);
+    expect(n.devices[0]).toMatchObject({ kind: "loopback", name: "lo", mtu: 16384, up: true });
+  });
+
   it("give vxlan the kernel defaults (dstport 8472, learning on) and bind the underlay", () => {
     const w = loadOk(oneNs("devices:\n  vx0: { type: vxlan, id: 1, dev: eth0 }\n  eth0: { type: nic, segment: lan }"));
     const vx = ns(w, "h").devices.find((d) => d.name === "vx0");
