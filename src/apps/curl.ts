@@ -12,7 +12,7 @@ import { tcpConnect } from "../sock/tcp.js";
 const VERSION = "7.88.1";
 
 export const curlApp: App = (argv, io) => {
-  const a = parseArgs(argv.slice(1), ["-m", "--max-time", "--connect-timeout", "-o", "--output", "-H", "-X", "-w"], ["-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-f", "--fail", "-i", "-L", "-k", "-4"]);
+  const a = parseArgs(argv.slice(1), ["-m", "--max-time", "--connect-timeout", "--interface", "-o", "--output", "-H", "-X", "-w"], ["-s", "--silent", "-S", "--show-error", "-v", "--verbose", "-f", "--fail", "-i", "-L", "-k", "-4"]);
   const silent = a.flags.has("-s") || a.flags.has("--silent");
   const showError = a.flags.has("-S") || a.flags.has("--show-error");
   const verbose = a.flags.has("-v") || a.flags.has("--verbose");
@@ -67,6 +67,8 @@ export const curlApp: App = (argv, io) => {
     v("* Closing connection 0");
     err(code, msg);
   };
+  const ifOpt = a.flags.get("--interface");
+  const bind = typeof ifOpt === "string" ? parseIpv4(ifOpt) : undefined;
   const handle = tcpConnect(ns, dst, port, request, {
     onEstablished: () => {
       connected = true;
@@ -91,7 +93,7 @@ export const curlApp: App = (argv, io) => {
       if (!connected) failConnect(e.errno);
       else err(56, `Recv failure: ${strerror(e.errno)}`);
     },
-  }, "curl");
+  }, "curl", bind);
   if ("errno" in handle) {
     failConnect(handle.errno, true);
     return;

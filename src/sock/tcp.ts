@@ -27,8 +27,9 @@ export interface TcpConnectHandle {
 }
 
 /** connect(): resolves the route first (errors like ENETUNREACH come back at once), then SYN. */
-export function tcpConnect(ns: Netns, dst: Ipv4, dport: number, request: string, events: TcpEvents, app: string): TcpConnectHandle | { readonly errno: string } {
-  const r = routeOutput(ns, dst);
+export function tcpConnect(ns: Netns, dst: Ipv4, dport: number, request: string, events: TcpEvents, app: string, src?: Ipv4): TcpConnectHandle | { readonly errno: string } {
+  // bind() to a local address first (curl --interface A) makes it the route lookup's source.
+  const r = routeOutput(ns, dst, src !== undefined ? { src } : {});
   if (!r.ok) return { errno: r.errno };
   const lport = ephemeralPort(ns, (p) => [...ns.sockets.conns.values()].some((c) => c.lport === p));
   const conn: TcpConn = { laddr: r.src, lport, raddr: dst, rport: dport, state: "syn-sent", events, request, seq: 1000, ack: 0 };
