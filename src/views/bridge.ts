@@ -1,55 +1,67 @@
 /**
- * `bridge fdb show [dev D | br B] [dynamic]` and `bridge fdb get MAC br B` (iproute2 6.1):
- * bridge FDB entries (`MAC dev PORT master BR [permanent]`) and vxlan entries
- * (`MAC dst A self permanent`); with `dev D` the `dev D` part is left out, as iproute2 does.
- * The kernel's own multicast entries (33:33:…) and per-vlan entries are not modelled.
+ * `bridge` (iproute2 6.1, Debian 12) as a read-only view of one simulated namespace. Mirrors
+ * bridge/bridge.c: the global options (`-n NETNS`, `-V`; statistics, details and JSON are
+ * refused as not simulated), the object table with iproute2's abbreviation rules, and the
+ * exit codes (bridge does not negate a subcommand's result: -1 exits 255, -2 exits 254).
+ * The objects: bridge-fdb.ts (`bridge fdb show|get`) and bridge-link.ts (`bridge link show`).
  */
-import { formatIpv4 } from "../core/ip.js";
 import type { App } from "../apps/app.js";
-import type { Device } from "../netns/device.js";
+import type { Netns } from "../netns/netns.js";
+import { ViewExit, matches, notSimulated, runView } from "./common.js";
+import { bridgeFdb } from "./bridge-fdb.js";
+import { bridgeLink } from "./bridge-link.js";
+
+const USAGE = `Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }
+       bridge [ -force ] -batch filename
+where  OBJECT := { link | fdb | mdb | vlan | monitor }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |
+                    -o[neline] | -t[imestamp] | -n[etns] name |
+                    -c[ompressvlans] -color -p[retty] -j[son] }
+`;
+
+/** bridge.c cmds[] in order. */
+const OBJECTS = ["link", "fdb", "mdb", "vlan", "vni", "monitor", "help"];
 
 export const bridgeApp: App = (argv, io) => {
-  const args = argv.slice(1);
-  if (!(args[0] !== undefined && "fdb".startsWith(args[0]))) {
-    io.err(`Object "${args[0] ?? ""}" is unknown, try "bridge help".\n`);
-    io.exit(255);
-    return;
-  }
-  const verb = args[1] ?? "show";
-  const opt = (k: string) => {
-    const i = args.indexOf(k);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const devName = opt("dev");
-  const brName = opt("br");
-  const dynamicOnly = args.includes("dynamic");
-  const lines: { mac: string; text: (withDev: boolean) => string; dev: Device; br?: Device; permanent: boolean }[] = [];
-  for (const dev of io.ns.devices.values()) {
-    if (dev.kind === "bridge") {
-      for (const [mac, e] of dev.fdb) {
-        if (e.port === dev) continue;
-        lines.push({ mac, dev: e.port, br: dev, permanent: e.permanent, text: (w) => `${mac}${w ? ` dev ${e.port.name}` : ""} master ${dev.name}${e.permanent ? " permanent" : ""}` });
+  runView(io, () => {
+    const usage = () => new ViewExit(255, USAGE);
+    let ns: Netns = io.ns;
+    let i = 1;
+    for (; i < argv.length; i++) {
+      let opt = argv[i]!;
+      if (opt === "--") {
+        i++;
+        break;
       }
+      if (!opt.startsWith("-")) break;
+      if (opt[1] === "-") opt = opt.slice(1);
+      if (matches(opt, "-help")) throw usage();
+      else if (matches(opt, "-Version")) {
+        io.out("bridge utility, 6.1.0\n");
+        return 0;
+      } else if (matches(opt, "-stats") || matches(opt, "-statistics") || matches(opt, "-details")) throw notSimulated("bridge", opt);
+      else if (matches(opt, "-oneline") || matches(opt, "-timestamp")) continue;
+      else if (matches(opt, "-family") || opt === "-4" || opt === "-6") throw notSimulated("bridge", opt);
+      else if (matches(opt, "-netns")) {
+        const name = argv[++i];
+        if (name === undefined) throw usage();
+        const other = io.world.ns(name);
+        if (!other) throw new ViewExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
+        ns = other;
+      } else if (matches(opt, "-color") || opt.startsWith("-color=")) throw notSimulated("bridge", opt);
+      else if (matches(opt, "-compressvlans") || matches(opt, "-force")) continue;
+      else if (matches(opt, "-json") || matches(opt, "-pretty") || matches(opt, "-batch")) throw notSimulated("bridge", opt);
+      else throw new ViewExit(255, `Option "${opt}" is unknown, try "bridge help".\n`);
     }
-    if (dev.vxlan) {
-      for (const [mac, dsts] of dev.vxlan.fdb) {
-        for (const d of dsts) lines.push({ mac, dev, permanent: true, text: (w) => `${mac}${w ? ` dev ${dev.name}` : ""} dst ${formatIpv4(d)} self permanent` });
-      }
-    }
-  }
-  const pick = lines.filter((l) => (devName === undefined || l.dev.name === devName) && (brName === undefined || l.br?.name === brName) && (!dynamicOnly || !l.permanent));
-  if (verb === "get") {
-    const mac = args[2]?.toLowerCase();
-    const hit = pick.find((l) => l.mac === mac);
-    if (!hit) {
-      io.err("Error: Fdb entry not found.\n");
-      io.exit(2);
-      return;
-    }
-    io.out(`${hit.text(true)}\n`);
-    io.exit(0);
-    return;
-  }
-  io.out(pick.map((l) => `${l.text(devName === undefined)}\n`).join(""));
-  io.exit(0);
+    const word = argv[i];
+    if (word === undefined) throw usage();
+    const obj = OBJECTS.find((o) => matches(word, o));
+    const args = argv.slice(i + 1);
+    if (obj === "fdb") io.out(bridgeFdb(ns, args));
+    else if (obj === "link") io.out(bridgeLink(ns, args));
+    else if (obj === "help") throw usage();
+    else if (obj === undefined) throw new ViewExit(255, `Object "${word}" is unknown, try "bridge help".\n`);
+    else throw notSimulated("bridge", obj);
+    return 0;
+  });
 };

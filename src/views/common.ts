@@ -105,10 +105,13 @@ export function parseInetPrefix(text: string): ParsedPrefix | undefined {
   return { addr, len, any: false };
 }
 
-/** get_prefix(): exits 1 with iproute2's text when the word is not a prefix. */
-export function getPrefix(text: string, familyKnown: boolean): ParsedPrefix {
+/** The family a prefix is read in: family_name_verbose() of `-4`/`-6` or of an earlier address. */
+export type PrefixFamily = "any valid" | "inet" | "inet6";
+
+/** get_prefix(): exits 1 with iproute2's text when the word is not a prefix of `family`. */
+export function getPrefix(text: string, family: PrefixFamily): ParsedPrefix {
   const p = parseInetPrefix(text);
-  if (!p) throw new ViewExit(1, `Error: ${familyKnown ? "inet" : "any valid"} prefix is expected rather than "${text}".\n`);
+  if (!p || (family === "inet6" && !p.any)) throw new ViewExit(1, `Error: ${family} prefix is expected rather than "${text}".\n`);
   return p;
 }
 

@@ -26,7 +26,7 @@ import { tableName } from "../route/route.js";
 import { Args, ViewExit, getPrefix, invarg, matches, notSimulated, prefixMatch } from "./common.js";
 import type { IpOptions } from "./ip-options.js";
 import { carrier } from "./link-state.js";
-import type { ParsedPrefix } from "./common.js";
+import type { ParsedPrefix, PrefixFamily } from "./common.js";
 
 const ROUTE_TYPES: readonly RouteType[] = ["unicast", "local", "broadcast", "unreachable", "blackhole", "prohibit", "throw"];
 /** rtnl_rtntype_a2n() knows these too; no simulated route has them. */
@@ -125,7 +125,7 @@ function tableExists(ns: Netns, id: number): boolean {
 
 export function ipRouteShow(ns: Netns, args: Args, opts: IpOptions): string {
   const f: RouteFilter = { table: TABLE_MAIN, cloned: false };
-  const familyKnown = opts.family === 4;
+  const family: PrefixFamily = opts.family === 4 ? "inet" : opts.family === 6 ? "inet6" : "any valid";
   while (!args.done) {
     const a = args.take();
     if (matches(a, "table")) {
@@ -160,19 +160,19 @@ export function ipRouteShow(ns: Netns, args: Args, opts: IpOptions): string {
       if (!/^\d+$/.test(m)) throw invarg('"metric" value is invalid\n', m);
       f.metric = Number(m);
     } else if (a === "via") {
-      f.via = getPrefix(args.take(), familyKnown);
+      f.via = getPrefix(args.take(), family);
     } else if (a === "src") {
-      f.src = getPrefix(args.take(), familyKnown);
+      f.src = getPrefix(args.take(), family);
     } else if (a === "iif" || a === "mark" || matches(a, "vrf") || a === "tos" || matches(a, "dsfield") || matches(a, "realms") || matches(a, "from")) {
       throw notSimulated("ip route", `show ${a}`);
     } else {
       let w = a;
       if (matches(w, "to")) w = args.take();
-      if (matches(w, "root")) f.root = getPrefix(args.take(), familyKnown);
-      else if (matches(w, "match")) f.match = getPrefix(args.take(), familyKnown);
+      if (matches(w, "root")) f.root = getPrefix(args.take(), family);
+      else if (matches(w, "match")) f.match = getPrefix(args.take(), family);
       else {
         if (matches(w, "exact")) w = args.take();
-        const p = getPrefix(w, familyKnown);
+        const p = getPrefix(w, family);
         f.root = p;
         f.match = p;
       }

@@ -1,116 +1,148 @@
 /**
- * `ip` (iproute2 6.1) as far as the probes use it: `ip route get` (output lookups, `from`),
- * `ip route [show] [table main|local]`. Lines end with the trailing space iproute2 prints.
- * Text verified against real namespaces (test/kernel).
+ * `ip` (iproute2 6.1, Debian 12) as a read-only view of one simulated namespace. Mirrors
+ * ip/ip.c: the global options (`-4 -6 -0 -f FAMILY -br -o -n NETNS -V`), the object table
+ * with iproute2's abbreviation rules (matches(): `a` is address, `r` route, `n` neighbour,
+ * `l` link, `ro`, `ne`, `li`…), and the exit codes (`Object "x" is unknown` exits 1; usage
+ * and bad options exit 255; a subcommand's -1/-2 become 1/2).
+ *
+ * The objects themselves: ip-addr.ts, ip-link.ts, ip-route.ts, ip-route-get.ts, ip-neigh.ts.
+ * Anything that would change state (`add`, `del`, `set`, `flush`…) or that the simulator has
+ * no data for (`-s` statistics, `-d` details, `-j` JSON, `ip rule`, `ip netns`…) is refused
+ * with a message that says so, rather than printed wrongly.
  */
-import { formatIpv4, parseIpv4 } from "../core/ip.js";
 import type { App, AppIo } from "../apps/app.js";
-import { strerror } from "../apps/args.js";
-import { routeOutput } from "../ipv4/route-output.js";
-import { formatRoute } from "../route/route.js";
-import type { Route } from "../route/route.js";
-import { TABLE_LOCAL, TABLE_MAIN } from "../netns/spec.js";
-import type { Ipv4 } from "../core/ip.js";
-import type { Ipv4Packet } from "../wire/packet.js";
-import { TraceLog } from "../trace/recorder.js";
-import { routeInput } from "../ipv4/route-input.js";
+import type { Netns } from "../netns/netns.js";
+import { ViewExit, matches, notSimulated, runView } from "./common.js";
+import { ipAddr } from "./ip-addr.js";
+import { ipLink } from "./ip-link.js";
+import { ipNeigh } from "./ip-neigh.js";
+import type { IpOptions } from "./ip-options.js";
+import { ipRoute } from "./ip-route.js";
+import { ipRouteGet } from "./ip-route-get.js";
+
+const USAGE = `Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }
+       ip [ -force ] -batch filename
+where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp |
+                   link | macsec | maddress | monitor | mptcp | mroute | mrule |
+                   neighbor | neighbour | netconf | netns | nexthop | ntable |
+                   ntbl | route | rule | sr | tap | tcpmetrics |
+                   token | tunnel | tuntap | vrf | xfrm }
+       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -r[esolve] |
+                    -h[uman-readable] | -iec | -j[son] | -p[retty] |
+                    -f[amily] { inet | inet6 | mpls | bridge | link } |
+                    -4 | -6 | -M | -B | -0 |
+                    -l[oops] { maximum-addr-flush-attempts } | -br[ief] |
+                    -o[neline] | -t[imestamp] | -ts[hort] | -b[atch] [filename] |
+                    -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |
+                    -c[olor]}
+`;
+
+/** ip.c cmds[] in order: the first entry the word abbreviates wins. */
+const OBJECTS = [
+  "address", "addrlabel", "maddress", "route", "rule", "neighbor", "neighbour", "ntable", "ntbl", "link", "l2tp", "fou",
+  "ila", "macsec", "tunnel", "tunl", "tuntap", "tap", "token", "tcpmetrics", "tcp_metrics", "monitor", "xfrm", "mroute",
+  "mrule", "netns", "netconf", "vrf", "sr", "nexthop", "mptcp", "ioam", "stats", "help",
+];
+
+const usage = (): ViewExit => new ViewExit(255, USAGE);
+
+interface Parsed {
+  readonly opts: IpOptions;
+  readonly ns: Netns;
+  readonly rest: readonly string[];
+}
+
+/** ip.c main(): global options, in the order iproute2 tries them. */
+function parseOptions(argv: readonly string[], io: AppIo): Parsed | "version" {
+  let family: IpOptions["family"];
+  let brief = false;
+  let oneline = false;
+  let ns = io.ns;
+  let i = 1;
+  for (; i < argv.length; i++) {
+    let opt = argv[i]!;
+    if (opt === "--") {
+      i++;
+      break;
+    }
+    if (!opt.startsWith("-")) break;
+    if (opt[1] === "-") opt = opt.slice(1);
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw usage();
+      return v;
+    };
+    if (matches(opt, "-loops")) throw notSimulated("ip", "-loops");
+    else if (matches(opt, "-family")) {
+      const f = value();
+      if (f === "inet") family = 4;
+      else if (f === "inet6") family = 6;
+      else if (f === "link") family = "link";
+      else if (f === "help") throw usage();
+      else if (f === "mpls" || f === "bridge") throw notSimulated("ip", `-family ${f}`);
+      else throw new ViewExit(255, `Error: argument "${f}" is wrong: invalid protocol family\n`);
+    } else if (opt === "-4") family = 4;
+    else if (opt === "-6") family = 6;
+    else if (opt === "-0") family = "link";
+    else if (opt === "-M" || opt === "-B") throw notSimulated("ip", opt);
+    else if (matches(opt, "-human") || matches(opt, "-human-readable") || matches(opt, "-iec")) continue;
+    else if (matches(opt, "-stats") || matches(opt, "-statistics") || matches(opt, "-details")) throw notSimulated("ip", opt);
+    else if (matches(opt, "-resolve")) continue;
+    else if (matches(opt, "-oneline")) oneline = true;
+    else if (matches(opt, "-timestamp") || matches(opt, "-tshort")) continue;
+    else if (matches(opt, "-Version")) return "version";
+    else if (matches(opt, "-force")) continue;
+    else if (matches(opt, "-batch")) throw notSimulated("ip", "-batch");
+    else if (matches(opt, "-brief")) brief = true;
+    else if (matches(opt, "-json") || matches(opt, "-pretty") || matches(opt, "-rcvbuf")) throw notSimulated("ip", opt);
+    else if (matches(opt, "-color") || opt.startsWith("-color=")) throw notSimulated("ip", opt);
+    else if (matches(opt, "-help")) throw usage();
+    else if (matches(opt, "-netns")) {
+      const name = value();
+      const other = io.world.ns(name);
+      if (!other) throw new ViewExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
+      ns = other;
+    } else if (matches(opt, "-Numeric") || matches(opt, "-all")) continue;
+    else throw new ViewExit(255, `Option "${opt}" is unknown, try "ip -help".\n`);
+  }
+  return { opts: { family, brief, oneline }, ns, rest: argv.slice(i) };
+}
 
 export const ipApp: App = (argv, io) => {
-  const args = argv.slice(1).filter((a) => a !== "-4");
-  const obj = args[0] ?? "";
-  if (obj.length > 0 && "route".startsWith(obj)) {
-    routeCmd(args.slice(1), io);
-    return;
-  }
-  io.err(`Object "${obj}" is unknown, try "ip help".\n`);
-  io.exit(1);
+  runView(io, () => {
+    const parsed = parseOptions(argv, io);
+    if (parsed === "version") {
+      io.out("ip utility, iproute2-6.1.0, libbpf 1.1.2\n");
+      return 0;
+    }
+    const { opts, ns, rest } = parsed;
+    const word = rest[0];
+    if (word === undefined) throw usage();
+    const obj = OBJECTS.find((o) => matches(word, o));
+    const args = rest.slice(1);
+    let out: string;
+    switch (obj) {
+      case "address":
+        out = ipAddr(ns, args, opts);
+        break;
+      case "route":
+        out = ipRoute(ns, args, opts, (getArgs) => ipRouteGet(ns, getArgs, opts, { err: (t) => io.err(t) }));
+        break;
+      case "neighbor":
+      case "neighbour":
+        out = ipNeigh(ns, args, opts);
+        break;
+      case "link":
+        out = ipLink(ns, args, opts);
+        break;
+      case "help":
+        throw usage();
+      case undefined:
+        throw new ViewExit(1, `Object "${word}" is unknown, try "ip help".\n`);
+      default:
+        throw notSimulated("ip", obj);
+    }
+    io.out(out);
+    return 0;
+  });
 };
-
-function routeCmd(args: string[], io: AppIo): void {
-  const verb = args[0] ?? "show";
-  if (verb.length > 0 && "get".startsWith(verb) && verb !== "") {
-    routeGet(args.slice(1), io);
-    return;
-  }
-  if (["show", "list", "ls", "lst", "sh"].includes(verb) || args.length === 0) {
-    const ti = args.indexOf("table");
-    const t = ti >= 0 ? args[ti + 1] : "main";
-    const id = t === "local" ? TABLE_LOCAL : t === "main" ? TABLE_MAIN : Number(t);
-    const routes = io.ns.fib.tables.get(id)?.routes ?? [];
-    io.out(sortRoutes(routes).map((r) => `${formatRoute(r)} \n`).join(""));
-    io.exit(0);
-    return;
-  }
-  io.err(`Command "${verb}" is unknown, try "ip route help".\n`);
-  io.exit(255);
-}
-
-/** The kernel dumps a table in address order; for one address, longer prefixes first, then metric. */
-export function sortRoutes(routes: readonly Route[]): Route[] {
-  return [...routes].sort((a, b) => a.dst - b.dst || b.len - a.len || a.metric - b.metric);
-}
-
-function routeGet(args: string[], io: AppIo): void {
-  let dstText: string | undefined;
-  let fromText: string | undefined;
-  let iif: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "from") fromText = args[++i];
-    else if (args[i] === "iif") iif = args[++i];
-    else if (args[i] === "to") dstText = args[++i];
-    else dstText ??= args[i];
-  }
-  const dst = dstText !== undefined ? parseIpv4(dstText) : undefined;
-  const from = fromText !== undefined ? parseIpv4(fromText) : undefined;
-  if (dst === undefined) {
-    io.err(`Error: inet prefix is expected rather than "${dstText ?? ""}".\n`);
-    io.exit(1);
-    return;
-  }
-  if (iif !== undefined) {
-    routeGetInput(io, dst, from ?? (0 as Ipv4), iif);
-    return;
-  }
-  const r = routeOutput(io.ns, dst, from !== undefined ? { src: from } : {});
-  if (!r.ok) {
-    io.err(`RTNETLINK answers: ${strerror(r.errno)}\n`);
-    io.exit(2);
-    return;
-  }
-  const d = formatIpv4(dst);
-  const via = r.route?.via !== undefined ? ` via ${formatIpv4(r.route.via)}` : "";
-  const src = from !== undefined ? "" : ` src ${formatIpv4(r.src)}`;
-  const fromPart = from !== undefined ? ` from ${formatIpv4(from)}` : "";
-  if (r.local) io.out(`local ${d}${fromPart} dev lo${src} uid 0 \n    cache <local> \n`);
-  else if (r.broadcast) io.out(`broadcast ${d}${fromPart} dev ${r.dev.name}${src} uid 0 \n    cache <local,brd> \n`);
-  else io.out(`${d}${fromPart}${via} dev ${r.dev.name}${src} uid 0 \n    cache \n`);
-  io.exit(0);
-}
-
-/** `ip route get … from S iif DEV`: the input decision for a packet arriving on DEV (ip_route_input). */
-function routeGetInput(io: AppIo, dst: Ipv4, src: Ipv4, iifName: string): void {
-  const dev = io.ns.device(iifName);
-  if (!dev) {
-    io.err(`Cannot find device "${iifName}"\n`);
-    io.exit(1);
-    return;
-  }
-  const pkt: Ipv4Packet = { kind: "ipv4", src, dst, ttl: 64, id: 0, tos: 0, df: false, payload: { kind: "icmp", type: 8, code: 0, id: 0, seq: 0, dataLen: 0 } };
-  const trace = new TraceLog().start("ip route get", "", io.world.now);
-  const d = routeInput(io.ns, { pkt, trace, dev, pktType: "host", mark: 0 }, dev);
-  if (d.kind !== "ok") {
-    // A martian or reverse-path failure is EINVAL; a failed lookup gives its own errno.
-    io.err(`RTNETLINK answers: ${strerror(d.kind === "error" ? d.errno : "EINVAL")}\n`);
-    io.exit(2);
-    return;
-  }
-  const rt = d.rt;
-  const head = `${formatIpv4(dst)} from ${formatIpv4(src)}`;
-  if (rt.kind === "local") io.out(`local ${head} dev lo \n    cache <local> iif ${iifName} \n`);
-  else if (rt.kind === "broadcast") io.out(`broadcast ${head} dev lo \n    cache <local,brd> iif ${iifName} \n`);
-  else {
-    const via = rt.route?.via !== undefined ? ` via ${formatIpv4(rt.route.via)}` : "";
-    io.out(`${head}${via} dev ${rt.dev.name} \n    cache iif ${iifName} \n`);
-  }
-  io.exit(0);
-}

@@ -11,12 +11,13 @@
  *    net/core/link_watch.c: LOWERLAYERDOWN when the device named by its iflink *in its own
  *    namespace* is not oper-up, else DOWN. For a veth whose peer is in another namespace
  *    that looks up the peer's ifindex among this namespace's devices — the kernel's own quirk,
- *    reproduced on purpose.
+ *    reproduced on purpose. The kernel decides this once, when the veth pair is created, so
+ *    the answer depends on what existed then (see vethNoCarrierState()).
  *  - flags (dev_get_flags + print_link_flags in iproute2): NO-CARRIER when up but not
  *    running, LOWER_UP with carrier, M-DOWN when the same-namespace link device is down.
- *  - qdisc: `noop` until a device is first brought up (we treat a down device as never up);
- *    then `noqueue` for the IFF_NO_QUEUE kinds (lo, veth, bridge, vxlan) and the default
- *    `fq_codel` for a NIC.
+ *  - qdisc: `noop` until a device is first brought up (a down device is taken as never up,
+ *    except lo, which every namespace starts with up); then `noqueue` for the IFF_NO_QUEUE
+ *    kinds (lo, veth, bridge, vxlan) and the default `fq_codel` for a NIC.
  *  - the name suffix: print_name_and_link() — `@ifN` plus `link-netns NAME` for a veth whose
  *    peer lives elsewhere (rtnetlink always sends IFLA_LINK with a link-netnsid), `@peer` for a
  *    same-namespace peer. br_fill_ifinfo (`bridge link`) sends IFLA_LINK only when it differs
@@ -49,17 +50,31 @@ export function portForwarding(port: Device, seen: Set<Device> = new Set()): boo
   return br !== undefined && br.up && port.up && carrier(port, seen);
 }
 
-export function operstate(dev: Device, seen: Set<Device> = new Set()): OperState {
+/**
+ * What default_operstate() found for a veth without carrier. The kernel decides it when the
+ * veth's carrier goes off — in practice when the pair is created (veth_newlink), since a peer
+ * that stays down sends no later event and bringing the veth itself up does not recompute it.
+ * At that moment, in a world set up in one go (as test/kernel and our scenarios do), the
+ * devices created before it (lower ifindexes) exist and are still down, lo excepted, and the
+ * ones after it do not exist yet.
+ */
+function vethNoCarrierState(dev: Device, peer: Device): OperState {
+  const iflink = peer.ifindex;
+  if (iflink === dev.ifindex) return "DOWN";
+  const other = dev.ns.byIndex.get(iflink);
+  if (!other) return "DOWN";
+  if (other === peer) return "LOWERLAYERDOWN";
+  if (other.ifindex > dev.ifindex) return "DOWN";
+  return other.kind === "loopback" && other.up ? "DOWN" : "LOWERLAYERDOWN";
+}
+
+export function operstate(dev: Device): OperState {
   if (!dev.up) return "DOWN";
   if (dev.kind === "loopback" || dev.kind === "vxlan") return "UNKNOWN";
   if (carrier(dev)) return "UP";
-  const iflink = dev.kind === "veth" && dev.peer ? dev.peer.ifindex : dev.ifindex;
-  if (iflink === dev.ifindex) return "DOWN";
-  const other = dev.ns.byIndex.get(iflink);
-  if (!other || seen.has(other)) return "DOWN";
-  seen.add(dev);
-  const o = operstate(other, seen);
-  return o === "UP" || o === "UNKNOWN" ? "DOWN" : "LOWERLAYERDOWN";
+  // A bridge (or NIC) is its own iflink: plain DOWN.
+  if (dev.kind !== "veth" || !dev.peer) return "DOWN";
+  return vethNoCarrierState(dev, dev.peer);
 }
 
 /** IFF_RUNNING: netif_oper_up(). */
@@ -81,7 +96,8 @@ export function linkFlags(dev: Device, mdown: boolean): string {
 }
 
 export function qdisc(dev: Device): string {
-  if (!dev.up) return "noop";
+  // Every namespace starts with lo up, so a down lo has had its qdisc attached already.
+  if (!dev.up && dev.kind !== "loopback") return "noop";
   return dev.kind === "nic" ? "fq_codel" : "noqueue";
 }
 
