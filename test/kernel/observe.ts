@@ -7,7 +7,7 @@
  *
  * With no files, every `scenarios/lowlevel/*.yaml`. Needs root, like the kernel tests.
  */
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,15 +50,11 @@ export interface Observed {
   readonly scenarios: readonly ObservedScenario[];
 }
 
+/** The first line a command prints, on stdout or (traceroute --version) stderr. */
 function firstLine(argv: readonly string[]): string {
-  try {
-    const [file, ...args] = argv;
-    const out = execFileSync(file!, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return out.split("\n")[0]!.trim();
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    return `${err.stdout ?? ""}${err.stderr ?? ""}`.split("\n")[0]!.trim();
-  }
+  const [file, ...args] = argv;
+  const r = spawnSync(file!, args, { encoding: "utf8" });
+  return `${r.stdout ?? ""}${r.stderr ?? ""}`.trim().split("\n")[0]!.trim();
 }
 
 export async function observeWorlds(worlds: readonly WorldSpec[], concurrency = 4): Promise<ObservedScenario[]> {
