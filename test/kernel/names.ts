@@ -8,7 +8,7 @@
  * so namespaces of a concurrent run — or anyone else's `pp*` namespaces — are never touched.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { mustRun, run } from "./run.js";
 
@@ -35,18 +35,28 @@ function ownerAlive(c: Claim): boolean {
   return processStartTime(c.pid) === c.starttime;
 }
 
-/** Claims a fresh prefix for this process; the claim file is created exclusively. */
+/**
+ * Claims a fresh prefix for this process. The claim is written to a temporary file first and
+ * then hard-linked into place, which fails if the name is taken: a claim file is never seen
+ * half-written by a concurrent cleanupStale.
+ */
 export function claimPrefix(): string {
   mkdirSync(CLAIM_DIR, { recursive: true });
   const claim: Claim = { pid: process.pid, starttime: processStartTime(process.pid) ?? "" };
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const prefix = `pp${randomBytes(2).toString("hex")}`;
-    try {
-      writeFileSync(join(CLAIM_DIR, prefix), JSON.stringify(claim), { flag: "wx" });
-      return prefix;
-    } catch {
-      // taken (by this or a concurrent run): draw again
+  const temp = join(CLAIM_DIR, `.claim-${process.pid}-${randomBytes(4).toString("hex")}`);
+  writeFileSync(temp, JSON.stringify(claim));
+  try {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const prefix = `pp${randomBytes(2).toString("hex")}`;
+      try {
+        linkSync(temp, join(CLAIM_DIR, prefix));
+        return prefix;
+      } catch {
+        // taken (by this or a concurrent run): draw again
+      }
     }
+  } finally {
+    rmSync(temp, { force: true });
   }
   throw new Error("could not claim a namespace prefix");
 }
