@@ -43,8 +43,7 @@ export const bridgeApp: App = (argv, io) => {
       else if (matches(opt, "-oneline") || matches(opt, "-timestamp")) continue;
       else if (matches(opt, "-family") || opt === "-4" || opt === "-6") throw notSimulated("bridge", opt);
       else if (matches(opt, "-netns")) {
-        const name = argv[++i];
-        if (name === undefined) throw usage();
+        const name = argv[++i] ?? "(null)";
         const other = io.world.ns(name);
         if (!other) throw new ViewExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
         ns = other;

@@ -98,7 +98,8 @@ function parseOptions(argv: readonly string[], io: AppIo): Parsed | "version" {
     else if (matches(opt, "-color") || opt.startsWith("-color=")) throw notSimulated("ip", opt);
     else if (matches(opt, "-help")) throw usage();
     else if (matches(opt, "-netns")) {
-      const name = value();
+      // netns_switch(argv[1]) runs even when the name is missing: it prints "(null)".
+      const name = argv[++i] ?? "(null)";
       const other = io.world.ns(name);
       if (!other) throw new ViewExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
       ns = other;
