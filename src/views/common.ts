@@ -61,7 +61,7 @@ export function duparg2(key: string, arg: string): ViewExit {
 
 /** Options and subcommands the real tool has but the simulator does not model. */
 export function notSimulated(tool: string, what: string): ViewExit {
-  return new ViewExit(255, `${tool}: "${what}" is not simulated by podpath (only read-only views are)\n`);
+  return new ViewExit(255, `${tool}: "${what}" is not simulated by podpath\n`);
 }
 
 export interface ParsedPrefix {

@@ -4,7 +4,7 @@
  * kernel printed it for the same state (see worlds.ts).
  */
 import { describe, expect, it } from "vitest";
-import { NICS, NODE, PORTS, lines, run } from "./worlds.js";
+import { NICS, NODE, PORTS, lines, load, run } from "./worlds.js";
 
 const ok = (...ls: string[]) => ({ stdout: lines(...ls), stderr: "", exitCode: 0 });
 const rtnl = (msg: string) => ({ stdout: "", stderr: `RTNETLINK answers: ${msg}\n`, exitCode: 2 });
@@ -130,5 +130,28 @@ describe("ip route get, command line errors", () => {
     expect(run(NODE, "node1", "ip route get 8.8.8.8 from")).toEqual({ stdout: "", stderr: 'Command line is not complete. Try option "help"\n', exitCode: 255 });
     expect(run(NODE, "node1", "ip route get 8.8.8.8 oif nosuch")).toEqual({ stdout: "", stderr: 'Cannot find device "nosuch"\n', exitCode: 1 });
     expect(run(NODE, "node1", "ip route get 8.8.8.8 iif nosuch from 1.1.1.1")).toEqual({ stdout: "", stderr: 'Cannot find device "nosuch"\n', exitCode: 1 });
+  });
+});
+
+describe("ip route get, source selection (inet_select_addr over the device's address order)", () => {
+  // Observed on the test kernel with the same addresses and routes on a bridge.
+  const SRC = load(`
+name: source selection
+namespaces:
+  h:
+    devices:
+      br0: { type: bridge, mac: "02:b0:00:00:00:01" }
+      p0: { type: veth, peer: g/e0, master: br0, mac: "02:0a:00:00:00:01" }
+    addresses:
+      br0: [{ addr: 10.244.1.1/24, brd: + }, { addr: 10.244.1.50/24 }, { addr: 10.9.9.9/32, scope: host }, { addr: 10.8.8.8/24, scope: link }]
+    routes:
+      - { dst: 172.16.0.0/12, dev: br0 }
+      - { dst: 172.16.0.0/16, via: 10.244.1.2 }
+  g:
+    devices: { e0: { type: veth, peer: h/p0, mac: "02:0a:00:00:00:02" } }
+`);
+  it("a link-scope route takes the first link-scope primary; a gateway route the primary holding the gateway", () => {
+    expect(run(SRC, "h", "ip route get 172.17.0.1")).toEqual(ok("172.17.0.1 dev br0 src 10.8.8.8 uid 0 ", "    cache "));
+    expect(run(SRC, "h", "ip route get 172.16.1.1")).toEqual(ok("172.16.1.1 via 10.244.1.2 dev br0 src 10.244.1.1 uid 0 ", "    cache "));
   });
 });
