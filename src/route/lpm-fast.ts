@@ -1,38 +1,57 @@
 /**
  * The fast longest-prefix match the packet path uses: prefixes flattened into address ranges,
- * found through an index on the top k address bits whose size follows the table's size.
+ * reached through an index on the top k address bits whose size follows the table's size.
  *
  * Background: DXR (Zec, Rizzo, Mikuc, CCR 2012) — a longest-prefix-match table is the same thing
  * as a partition of the address space into ranges, each carrying the value of its most specific
- * covering prefix, and that partition is small and searchable. Unlike DXR's fixed 2^16/2^20 direct
- * table, k here is chosen from the number of ranges, so a 100-route namespace table costs a few KiB
- * and a full BGP table stays near 12 bytes per prefix.
+ * covering prefix, and that partition is small and searchable. Unlike DXR's fixed 2^16 or 2^20
+ * direct table, k here grows with the number of ranges, so a 100-route namespace table costs
+ * about 2 KiB and a million-prefix table about 9 bytes per prefix.
  *
- * Layout (all typed arrays, no per-route objects):
- *  - ranges: the address space cut into R ranges sorted by start, adjacent ranges with equal value
- *    merged; range 0 starts at 0.0.0.0 and gaps carry "no match". R <= 2N + 1.
- *  - ents (Uint32Array, R): one word per range, `(start << k) | code` — the low 32-k bits of the
- *    start in the high part, the value code in the low k bits. Comparing an entry with
- *    `(addr << k) | (2^k - 1)` compares the starts' low bits, so one load gives both the key and
- *    the value. code = value + 1 (0 = no match), or, when values are too large for k bits, an index
- *    into `vals`.
- *  - idx (Uint32Array, 2^k + 1): idx[b] = first range whose start is >= b << (32 - k). The ranges
- *    starting inside bucket b are idx[b] .. idx[b+1]-1, and range idx[b]-1 covers the bucket's
- *    first address, so a lookup scans only the ranges that start inside its own bucket.
- *  k = floor(log2 R) (at least 4, and enough bits for the value codes), so 2^k <= R and the whole
- *  table is at most 8 R + small <= 16 N + small bytes whenever the codes fit that k.
+ * Layout (typed arrays only, no per-route objects):
+ *  - The address space is cut into R ranges sorted by start; each carries the value of the
+ *    longest prefix covering it (-1 in gaps) and adjacent ranges with equal values are merged.
+ *    Range 0 starts at 0.0.0.0. R <= 2N + 1 for N prefixes.
+ *  - `ents` (Uint32Array, R + 8): one word per range, `(start << k) | code`: the low 32-k
+ *    bits of the start above a k-bit value code (value + 1, 0 = no match; or, for values too large
+ *    for k bits, an index into `vals`). One load gives both the start to compare and the answer.
+ *  - Buckets are the top k bits of an address. The ranges starting inside bucket b are
+ *    first(b) .. first(b+1)-1, and range first(b)-1 covers the bucket's first address.
+ *    first(b) = base[b >> GROUP_BITS] + off[b]: a Uint32 per group of 2^GROUP_BITS buckets plus a
+ *    Uint8 per bucket, so the index costs ~1.25 bytes per bucket instead of 4. (If some group holds
+ *    more than 255 ranges, groups shrink for that table, down to one bucket per group.)
+ *  - k = floor(log2 R) (at least K_MIN, and enough bits for the value codes), so buckets hold one
+ *    to two ranges on average and over 99 % of them hold at most FAST_SLOTS.
  *
- * Lookup: one load from idx (two adjacent words), then a short forward scan over the bucket's
- * ranges — about two per bucket on average, bounded by the bucket's population.
+ * Lookup: read first(b) and first(b+1) (base is small enough to stay in cache; off costs one
+ * miss), then, if the bucket holds at most FAST_SLOTS ranges, a branch-free binary search over
+ * them (steps 4, 2, 1) — no data-dependent branch, so back-to-back lookups overlap their cache
+ * misses. Larger buckets take an ordinary binary search.
+ *
+ * Memory: 4 (ents) + 1 (off, 2^k <= R) + 0.25 (base) = 5.25 bytes per range, so at most
+ * 10.5 N bytes + a constant (~1 KiB); seeded DFZ-like tables give ~1.8-2 ranges per prefix,
+ * i.e. ~9-10.5 B/prefix. Two cases cost more: groups shrunk by a crowded region (base up to
+ * 4 bytes per bucket, so at most 9 bytes per range), and caller values too large for k bits
+ * (a 4-byte distinct-value table, and k may grow by one to fit its indices).
+ *
+ * The fields are `declare`d and assigned once in the constructor so V8 keeps the numeric ones as
+ * small integers (a class-field definition would first store `undefined` and make every field a
+ * tagged value, which cost about a third of the lookup rate in measurement).
  */
 import type { Lpm, LpmEntry } from "./lpm.js";
 
-/** Smallest and largest index width in bits. 2^26 buckets would mean ~64 M ranges. */
+/** Smallest and largest index width in bits (2^27 buckets would mean ~64 M ranges). */
 const K_MIN = 4;
-const K_MAX = 26;
+const K_MAX = 27;
+/** Buckets per `base` word, as a power of two. */
+const GROUP_BITS = 4;
+/** Ranges a bucket may hold and still be searched branch-free (the steps 4, 2, 1 below reach 7). */
+const FAST_SLOTS = 7;
+/** Zero words after the last range, so the branch-free search may read past it. */
+const PAD = FAST_SLOTS + 1;
 /** Rough V8 cost of one typed array (JSTypedArray + JSArrayBuffer + backing-store record), and of one object. */
 const TYPED_ARRAY_OVERHEAD = 200;
-const OBJECT_OVERHEAD = 64;
+const OBJECT_OVERHEAD = 96;
 
 /** Throws RangeError on an entry that breaks the `LpmEntry` contract (a caller bug, not user input). */
 function checkEntry(e: LpmEntry, at: number): void {
@@ -49,36 +68,48 @@ function bitsFor(x: number): number {
   return 32 - Math.clz32(x);
 }
 
-/** One LSD radix pass: stable-sorts `src` into `dst` by the digit `(key[i] >>> shift) & (2^width - 1)`. */
-function radixPass(src: Uint32Array, dst: Uint32Array, key: Uint32Array, shift: number, width: number): void {
+/** Prefixes as three parallel arrays. */
+interface Prefixes {
+  readonly nets: Uint32Array;
+  readonly lens: Uint32Array;
+  readonly vals: Int32Array;
+}
+
+/**
+ * One LSD radix pass: stable-moves every prefix of `src` into `dst`, ordered by the digit
+ * `(digitOf[i] >>> shift) & (2^width - 1)`, where `digitOf` is `src.nets` or `src.lens`. Moving
+ * the prefixes themselves (not an index) keeps every later read sequential.
+ */
+function radixPass(src: Prefixes, dst: Prefixes, digitOf: Uint32Array, shift: number, width: number): void {
   const count = new Uint32Array((1 << width) + 1);
   const dmask = (1 << width) - 1;
-  const n = src.length;
-  for (let i = 0; i < n; i++) count[((key[src[i]!]! >>> shift) & dmask) + 1]!++;
+  const n = digitOf.length;
+  for (let i = 0; i < n; i++) count[((digitOf[i]! >>> shift) & dmask) + 1]!++;
   for (let d = 1; d < count.length; d++) count[d]! += count[d - 1]!;
   for (let i = 0; i < n; i++) {
-    const j = src[i]!;
-    dst[count[(key[j]! >>> shift) & dmask]!++] = j;
+    const j = count[(digitOf[i]! >>> shift) & dmask]!++;
+    dst.nets[j] = src.nets[i]!;
+    dst.lens[j] = src.lens[i]!;
+    dst.vals[j] = src.vals[i]!;
   }
 }
 
-/** Entry indices ordered by (net ascending, len ascending): parents before the prefixes they contain. */
-function sortByNetThenLen(nets: Uint32Array, lens: Uint32Array): Uint32Array {
-  const n = nets.length;
-  let a = new Uint32Array(n);
-  let b = new Uint32Array(n);
-  for (let i = 0; i < n; i++) a[i] = i;
-  // Least significant key first: len (6 bits), then net in three digits of 11, 11 and 10 bits.
-  radixPass(a, b, lens, 0, 6);
+/** Sorts by (net ascending, len ascending): a prefix comes before the prefixes inside it. */
+function sortByNetThenLen(p: Prefixes): Prefixes {
+  const n = p.nets.length;
+  let a = p;
+  let b: Prefixes = { nets: new Uint32Array(n), lens: new Uint32Array(n), vals: new Int32Array(n) };
+  // Least significant key first: len, then net in digits of 11, 11 and 10 bits.
+  radixPass(a, b, a.lens, 0, 6);
   [a, b] = [b, a];
   for (const shift of [0, 11, 22]) {
-    radixPass(a, b, nets, shift, 11);
+    radixPass(a, b, a.nets, shift, 11);
     [a, b] = [b, a];
   }
   return a;
 }
 
-/** The address space as ranges [starts[i], starts[i+1]) with values vals[i] (-1: no match). */
+/** The address space as ranges [starts[i], starts[i+1]) carrying values[i] (-1: no match). */
 interface Ranges {
   readonly count: number;
   readonly starts: Uint32Array;
@@ -86,91 +117,135 @@ interface Ranges {
 }
 
 /**
- * Sweeps the prefixes in (net, len) order with a stack of open prefixes (at most 33 deep, since
- * nested prefixes have strictly growing lengths) and writes one range per change of value.
+ * Sweeps the prefixes in (net, len) order with a stack of open prefixes (at most 33 deep: nested
+ * prefixes have strictly growing lengths) and writes one range per change of value.
  */
 function flatten(entries: readonly LpmEntry[]): Ranges {
   const n = entries.length;
   const nets = new Uint32Array(n);
   const lens = new Uint32Array(n);
+  const vals = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const e = entries[i]!;
     checkEntry(e, i);
     nets[i] = e.net;
     lens[i] = e.len;
+    vals[i] = e.value;
   }
-  const order = sortByNetThenLen(nets, lens);
+  const sorted = sortByNetThenLen({ nets, lens, vals });
 
   const starts = new Uint32Array(2 * n + 1);
   const values = new Int32Array(2 * n + 1);
-  let count = 0;
-  // Starts a range at `start` with value v. A later range at the same start replaces the earlier
-  // one (it is more specific, or it is what follows several prefixes closing at once), and a range
-  // whose value equals its predecessor's is merged into it.
-  const open = (start: number, v: number): void => {
-    if (count > 0 && starts[count - 1] === start) count--;
-    if (count > 0 && values[count - 1] === v) return;
-    starts[count] = start;
-    values[count] = v;
-    count++;
-  };
-
+  // Writing a range that starts at `s` with value `v` (done in two places below, inlined for speed):
+  // a range already starting at `s` is replaced (the new one is more specific, or is what follows
+  // several prefixes that end together), and a range with its predecessor's value merges into it.
+  let count = 1; // range 0: from 0.0.0.0, no match
+  starts[0] = 0;
+  values[0] = -1;
   const stackEnd = new Float64Array(33); // last address of each open prefix
   const stackVal = new Int32Array(33);
   let depth = 0;
-  const closeBefore = (addr: number): void => {
-    while (depth > 0 && stackEnd[depth - 1]! < addr) {
-      const after = stackEnd[depth - 1]! + 1;
+  for (let r = 0; r <= n; r++) {
+    // Close the open prefixes that end before the next prefix (or, after the last, all of them).
+    const at = r < n ? sorted.nets[r]! : 2 ** 32;
+    while (depth > 0 && stackEnd[depth - 1]! < at) {
+      const s = stackEnd[depth - 1]! + 1;
       depth--;
-      if (after <= 0xffffffff) open(after, depth > 0 ? stackVal[depth - 1]! : -1);
+      if (s > 0xffffffff) continue; // the prefix reached 255.255.255.255: nothing follows it
+      const v = depth > 0 ? stackVal[depth - 1]! : -1;
+      if (count > 0 && starts[count - 1] === s) count--;
+      if (count === 0 || values[count - 1] !== v) {
+        starts[count] = s;
+        values[count] = v;
+        count++;
+      }
     }
-  };
-
-  open(0, -1);
-  for (let r = 0; r < n; r++) {
-    const e = entries[order[r]!]!;
-    closeBefore(e.net);
-    open(e.net, e.value);
-    stackEnd[depth] = e.net + 2 ** (32 - e.len) - 1;
-    stackVal[depth] = e.value;
+    if (r === n) break;
+    const s = sorted.nets[r]!;
+    const v = sorted.vals[r]!;
+    if (count > 0 && starts[count - 1] === s) count--;
+    if (count === 0 || values[count - 1] !== v) {
+      starts[count] = s;
+      values[count] = v;
+      count++;
+    }
+    stackEnd[depth] = s + 2 ** (32 - sorted.lens[r]!) - 1;
+    stackVal[depth] = v;
     depth++;
   }
-  closeBefore(2 ** 32);
   return { count, starts, values };
 }
 
 class RangeLpm implements Lpm {
-  constructor(
-    readonly size: number,
-    /** Index width: buckets are the top k bits of an address. */
-    private readonly k: number,
-    /** 32 - k: an address's bucket is addr >>> shift. */
-    private readonly shift: number,
-    /** 2^k - 1: the code bits of an entry. */
-    private readonly codeMask: number,
-    /** Codes are value + 1 (true), or indices into `vals` (false). */
-    private readonly direct: boolean,
-    private readonly idx: Uint32Array,
-    private readonly ents: Uint32Array,
-    private readonly vals: Int32Array,
-  ) {}
+  declare readonly size: number;
+  /** Index width: a bucket is the top k bits of an address, an entry's low k bits are its code. */
+  declare private readonly k: number;
+  /** log2 of the buckets per `base` word. */
+  declare private readonly groupBits: number;
+  /** Codes are value + 1 (true), or indices into `vals` (false). */
+  declare private readonly direct: boolean;
+  declare private readonly base: Uint32Array;
+  declare private readonly off: Uint8Array;
+  declare private readonly ents: Uint32Array;
+  declare private readonly vals: Int32Array;
+
+  constructor(size: number, k: number, groupBits: number, direct: boolean,
+    base: Uint32Array, off: Uint8Array, ents: Uint32Array, vals: Int32Array) {
+    this.size = size;
+    this.k = k;
+    this.groupBits = groupBits;
+    this.direct = direct;
+    this.base = base;
+    this.off = off;
+    this.ents = ents;
+    this.vals = vals;
+  }
 
   lookup(addr: number): number {
-    const idx = this.idx;
+    const k = this.k;
+    const g = this.groupBits;
+    const base = this.base;
+    const off = this.off;
     const ents = this.ents;
-    const b = addr >>> this.shift;
-    const end = idx[b + 1]!;
-    const key = ((addr << this.k) | this.codeMask) >>> 0;
-    let i = idx[b]! - 1;
-    while (i + 1 < end && ents[i + 1]! <= key) i++;
-    const code = ents[i]! & this.codeMask;
+    const b = addr >>> (32 - k);
+    const lo = base[b >>> g]! + off[b]!;
+    const end = base[(b + 1) >>> g]! + off[b + 1]!;
+    const low = addr & (-1 >>> k); // the address bits below its bucket
+    let i = lo - 1; // the range covering the bucket's first address
+    if (end - lo <= FAST_SLOTS) {
+      // Step over slot j when it is inside the bucket and its range starts at or below the
+      // address: ((j - end) >>> 31) is 1 when j < end, ((low - start) >>> 31) ^ 1 when start <= low.
+      let j = i + 4;
+      i += 4 & -((((low - (ents[j]! >>> k)) >>> 31) ^ 1) & ((j - end) >>> 31));
+      j = i + 2;
+      i += 2 & -((((low - (ents[j]! >>> k)) >>> 31) ^ 1) & ((j - end) >>> 31));
+      j = i + 1;
+      i += (((low - (ents[j]! >>> k)) >>> 31) ^ 1) & ((j - end) >>> 31);
+    } else {
+      i = this.search(lo, end, low);
+    }
+    const code = ents[i]! & ((1 << k) - 1);
     return this.direct ? code - 1 : this.vals[code]!;
+  }
+
+  /** Last range in [lo - 1, end) whose start is <= low (range lo - 1 always is). */
+  private search(lo: number, end: number, low: number): number {
+    const ents = this.ents;
+    const k = this.k;
+    let a = lo - 1;
+    let z = end - 1;
+    while (a < z) {
+      const mid = (a + z + 1) >>> 1;
+      if (ents[mid]! >>> k <= low) a = mid;
+      else z = mid - 1;
+    }
+    return a;
   }
 
   bytes(): number {
     return (
-      OBJECT_OVERHEAD + 3 * TYPED_ARRAY_OVERHEAD +
-      this.idx.byteLength + this.ents.byteLength + this.vals.byteLength
+      OBJECT_OVERHEAD + 4 * TYPED_ARRAY_OVERHEAD +
+      this.base.byteLength + this.off.byteLength + this.ents.byteLength + this.vals.byteLength
     );
   }
 }
@@ -181,9 +256,9 @@ export function buildFastLpm(entries: readonly LpmEntry[]): Lpm {
   let maxValue = -1;
   for (let r = 0; r < nr; r++) if (values[r]! > maxValue) maxValue = values[r]!;
   let k = Math.max(K_MIN, bitsFor(nr) - 1);
-  // Codes must fit in k bits. Values up to 2^k - 2 are stored as value + 1; larger ones (rare:
-  // sparse caller indices) go through a table of the distinct values, whose size is bounded by R.
-  let direct = bitsFor(maxValue + 1) <= k;
+  // Codes must fit in k bits. Values up to 2^k - 2 are stored as value + 1; larger ones (sparse
+  // caller indices) go through a table of the distinct values, whose size is bounded by R.
+  const direct = bitsFor(maxValue + 1) <= k;
   let vals = new Int32Array(0);
   const codes = new Uint32Array(nr);
   if (direct) {
@@ -208,17 +283,30 @@ export function buildFastLpm(entries: readonly LpmEntry[]): Lpm {
 
   const shift = 32 - k;
   const buckets = 2 ** k;
-  const idx = new Uint32Array(buckets + 1);
+  // first[b]: the first range starting at or after bucket b's first address.
+  const first = new Uint32Array(buckets + 1);
   let r = 0;
   for (let b = 0; b < buckets; b++) {
-    const first = b * 2 ** shift;
-    while (r < nr && starts[r]! < first) r++;
-    idx[b] = r;
+    while (r < nr && starts[r]! >>> shift < b) r++;
+    first[b] = r;
   }
-  idx[buckets] = nr;
+  first[buckets] = nr;
 
-  const ents = new Uint32Array(nr);
+  // Widest groups whose offsets fit a byte.
+  let groupBits = Math.min(GROUP_BITS, k);
+  for (; groupBits > 0; groupBits--) {
+    let fits = true;
+    for (let b = 0; b < buckets && fits; b++) fits = first[b]! - first[(b >>> groupBits) << groupBits]! <= 255;
+    if (fits) break;
+  }
+  const groups = buckets >>> groupBits;
+  const base = new Uint32Array(groups + 1);
+  for (let g = 0; g <= groups; g++) base[g] = first[g << groupBits]!;
+  const off = new Uint8Array(buckets + 1);
+  for (let b = 0; b < buckets; b++) off[b] = first[b]! - base[b >>> groupBits]!;
+
+  const ents = new Uint32Array(nr + PAD);
   for (let i = 0; i < nr; i++) ents[i] = ((starts[i]! << k) | codes[i]!) >>> 0;
 
-  return new RangeLpm(entries.length, k, shift, buckets - 1, direct, idx, ents, vals);
+  return new RangeLpm(entries.length, k, groupBits, direct, base, off, ents, vals);
 }
