@@ -11,17 +11,8 @@
  */
 import type { Trace } from "../trace/types.js";
 import { errnoOf } from "../sock/errors.js";
+import { OUTCOMES } from "../netns/spec.js";
 
-export const OUTCOMES = [
-  "delivered",
-  "refused",
-  "no-route-to-host",
-  "network-unreachable",
-  "timeout",
-  "ttl-exceeded",
-  "permission-denied",
-  "invalid-argument",
-] as const;
 
 /** `unknown` when the output does not say which outcome it was. */
 export type Outcome = (typeof OUTCOMES)[number] | "unknown";

@@ -23,10 +23,6 @@ export function findApp(name: string): App | undefined {
   return Object.hasOwn(APPS, name) ? APPS[name] : undefined;
 }
 
-export function appNames(): string[] {
-  return Object.keys(APPS);
-}
-
 export function splitCommandLine(line: string): string[] {
   const out: string[] = [];
   let cur = "";

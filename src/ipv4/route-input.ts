@@ -22,7 +22,7 @@ export function routeInput(ns: Netns, skb: Skb, dev: Device): InputDecision {
     return { kind: "drop" };
   };
   if (isMulticastIp(src) || src === 0xffffffff) return martian(`martian source ${formatIpv4(src)}`);
-  if (dst === 0xffffffff) return local(ns, skb, dev, "broadcast");
+  if (dst === 0xffffffff) return local(ns, dst, "broadcast");
   if (src === 0) return martian("martian source 0.0.0.0");
   if (dst === 0) return martian("martian destination 0.0.0.0");
   if (isLoopback(dst)) return martian(`martian destination ${formatIpv4(dst)} (route_localnet=0)`);
@@ -48,13 +48,13 @@ export function routeInput(ns: Netns, skb: Skb, dev: Device): InputDecision {
     skb.trace.step(ns.name, { kind: "route", direction: "input", table: tableName(r.table), matched: formatRoute(r), type: r.type, result, text });
   if (r.type === "broadcast") {
     step("broadcast", `broadcast ${formatIpv4(dst)} from ${formatIpv4(src)} dev lo iif ${dev.name}`);
-    return local(ns, skb, dev, "broadcast");
+    return local(ns, dst, "broadcast");
   }
   if (r.type === "local") {
     const check = validateSource(ns, src, dev, undefined);
     if (!check.ok) return martian(check.reason);
     step("local", `local ${formatIpv4(dst)} from ${formatIpv4(src)} dev lo table local iif ${dev.name}`);
-    return local(ns, skb, dev, "local");
+    return local(ns, dst, "local");
   }
   if (!forwarding) {
     step("EHOSTUNREACH", `${formatIpv4(dst)} from ${formatIpv4(src)} iif ${dev.name}: forwarding is off on ${dev.name}`);
@@ -71,6 +71,6 @@ export function routeInput(ns: Netns, skb: Skb, dev: Device): InputDecision {
   return { kind: "ok", rt: { kind: "forward", route: r, dev: out, nexthop, redirect } };
 }
 
-function local(ns: Netns, _skb: Skb, _dev: Device, kind: "local" | "broadcast"): InputDecision {
-  return { kind: "ok", rt: { kind, dev: ns.loopback, nexthop: _skb.pkt.dst } };
+function local(ns: Netns, dst: Ipv4, kind: "local" | "broadcast"): InputDecision {
+  return { kind: "ok", rt: { kind, dev: ns.loopback, nexthop: dst } };
 }

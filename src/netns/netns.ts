@@ -11,7 +11,8 @@ import { scopeRank } from "../route/route.js";
 import type { Address, Device } from "./device.js";
 import type { Scope } from "./spec.js";
 import type { Sysctls } from "./sysctl.js";
-import { isSecondary } from "./kernel-routes.js";
+import type { IfAddr } from "./ifa-list.js";
+import { ifaList } from "./ifa-list.js";
 import type { World } from "../sim/world.js";
 import type { Netfilter } from "../netfilter/hooks.js";
 import { acceptAll } from "../netfilter/hooks.js";
@@ -57,22 +58,31 @@ export class Netns {
     return this.addresses.some((x) => x.addr === a);
   }
 
+  /** The device's addresses in ifa_list order (netns/ifa-list.ts). */
+  ifaList(dev: Device): IfAddr[] {
+    return ifaList(this.addresses, dev);
+  }
+
   /**
-   * inet_select_addr(dev, dst, scope): the first primary address on `dev` with a scope no
-   * narrower than `scope`, preferring one whose subnet holds `dst`; if `dev` has none, the
-   * first suitable non-link-scope address of any other device.
+   * inet_select_addr(dev, dst, scope): the first primary address of `dev`, in ifa_list order,
+   * whose scope is no narrower than `scope`, preferring one whose subnet holds `dst`; if `dev`
+   * has none, the first suitable non-link-scope primary of any device, in device order.
    */
   selectAddr(dev: Device | undefined, dst: number, scope: Scope): Ipv4 | undefined {
     const limit = scopeRank(scope);
     if (dev) {
-      const own = this.addressesOf(dev).filter((a) => scopeRank(a.scope) <= limit && !isSecondary(this.addresses, a));
-      const inSubnet = dst !== 0 ? own.find((a) => inPrefix(dst, a.addr, a.len)) : undefined;
-      if (inSubnet) return inSubnet.addr;
-      if (own[0]) return own[0].addr;
+      let first: Ipv4 | undefined;
+      for (const x of this.ifaList(dev)) {
+        if (x.secondary || scopeRank(x.addr.scope) > limit) continue;
+        if (dst === 0 || inPrefix(dst, x.addr.addr, x.addr.len)) return x.addr.addr;
+        first ??= x.addr.addr;
+      }
+      if (first !== undefined) return first;
     }
-    for (const a of this.addresses) {
-      if (a.dev === dev) continue;
-      if (a.scope !== "link" && scopeRank(a.scope) <= limit) return a.addr;
+    for (const d of this.devices.values()) {
+      for (const x of this.ifaList(d)) {
+        if (!x.secondary && x.addr.scope !== "link" && scopeRank(x.addr.scope) <= limit) return x.addr.addr;
+      }
     }
     return undefined;
   }

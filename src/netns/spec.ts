@@ -159,6 +159,18 @@ export interface ProbeSpec {
   readonly at?: Position;
 }
 
+/** The outcome classes a probe may expect (docs/scenario-format.md, "Outcomes"). */
+export const OUTCOMES = [
+  "delivered",
+  "refused",
+  "no-route-to-host",
+  "network-unreachable",
+  "timeout",
+  "ttl-exceeded",
+  "permission-denied",
+  "invalid-argument",
+] as const;
+
 export interface ExpectSpec {
   readonly exit?: number;
   readonly stdoutContains?: readonly string[];

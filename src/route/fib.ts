@@ -40,10 +40,6 @@ export class Fib {
     this.tables = new Map([...byTable].map(([id, list]) => [id, new RouteTable(id, list)]));
   }
 
-  allRoutes(): Route[] {
-    return [...this.tables.values()].flatMap((t) => t.routes);
-  }
-
   /**
    * Walks the rules in order. `throw` routes end the search in their table only; the error
    * types (unreachable, blackhole, prohibit) end it with their errno; nothing found anywhere is

@@ -3,26 +3,12 @@
  * prints it. Mirrors include/net/ip_fib.h: type (RTN_*), scope, protocol, metric, prefsrc, one
  * nexthop (gateway, device, onlink flag).
  */
-import type { Ipv4 } from "../core/ip.js";
 import { formatIpv4, formatRouteDst } from "../core/ip.js";
-import type { Position } from "../core/issue.js";
-import type { RouteType, Scope } from "../netns/spec.js";
+import type { RouteSpec, Scope } from "../netns/spec.js";
 import { TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN } from "../netns/spec.js";
 
-export interface Route {
-  readonly table: number;
-  readonly type: RouteType;
-  readonly dst: Ipv4;
-  readonly len: number;
-  readonly via?: Ipv4;
-  readonly dev?: string;
-  readonly src?: Ipv4;
-  readonly metric: number;
-  readonly scope: Scope;
-  readonly proto: string;
-  readonly onlink: boolean;
-  readonly at?: Position;
-}
+/** The FIB holds exactly what the spec describes; one type, so the two never drift apart. */
+export type Route = RouteSpec;
 
 export function tableName(id: number): string {
   if (id === TABLE_LOCAL) return "local";

@@ -8,6 +8,7 @@
  * own: one broken route must not hide the problems of the next one.
  */
 import * as z from "zod";
+import { OUTCOMES } from "../netns/spec.js";
 import type { Value } from "./values.js";
 import {
   deviceMacText,
@@ -145,16 +146,6 @@ export const listenerSchema = strict({
 /** sysctl values are strings in the spec; numbers are what people write. */
 export const sysctlValueSchema = textOrNumber((v) => ({ ok: true, value: String(v) }) as const);
 
-export const OUTCOMES = [
-  "delivered",
-  "refused",
-  "no-route-to-host",
-  "network-unreachable",
-  "timeout",
-  "ttl-exceeded",
-  "permission-denied",
-  "invalid-argument",
-] as const;
 
 const substrings = z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string()));
 export const probeSchema = strict({

@@ -1,12 +1,11 @@
 /**
  * Turns a WorldSpec into a running World: namespaces with devices, addresses, the kernel's own
- * routes plus the user's, neighbours, FDB entries and listening sockets. Checks what the kernel
- * would refuse when the state was set up (a route whose gateway no connected route reaches —
- * "Nexthop has invalid gateway" —, a route through a device that is down), and fills in what
- * the kernel fills in (a gateway route's device, MACs drawn from the seed, default MTUs).
+ * routes plus the user's, neighbours, FDB entries and listening sockets. What the kernel refuses
+ * at set-up time is checked once, by the scenario loader; here only the spec's own contract is
+ * checked, and what the kernel picks by itself is filled in (MACs from the seed, default MTUs).
  */
 import type { Ipv4, Mac } from "../core/ip.js";
-import { ZERO_MAC, formatIpv4, formatRouteDst, inPrefix } from "../core/ip.js";
+import { ZERO_MAC, formatIpv4, formatRouteDst } from "../core/ip.js";
 import type { Issue, Position, Result } from "../core/issue.js";
 import { fail, ok } from "../core/issue.js";
 import { makeRng, randomMac } from "../core/rng.js";
@@ -18,7 +17,6 @@ import type { DeviceSpec, NetnsSpec, WorldSpec } from "../netns/spec.js";
 import { Sysctls } from "../netns/sysctl.js";
 import { Fib } from "../route/fib.js";
 import type { Route } from "../route/route.js";
-import { scopeRank } from "../route/route.js";
 import { World } from "./world.js";
 
 export function buildWorld(spec: WorldSpec, seed: string = spec.seed): Result<World> {
@@ -103,7 +101,7 @@ export function buildWorld(spec: WorldSpec, seed: string = spec.seed): Result<Wo
     });
     const routes = kernelRoutes(ns.addresses);
     for (const r of n.routes) {
-      const checked = checkRoute(ns, r, routes);
+      const checked = checkRoute(ns, r);
       if (typeof checked === "string") issues.push({ code: "route-refused", message: checked, at: where(r.at) });
       else routes.push(checked);
     }
@@ -124,38 +122,16 @@ function defaultMtu(d: DeviceSpec, n: NetnsSpec): number {
   return 1500;
 }
 
-/** fib_check_nh(): the nexthop checks `ip route add` makes. Returns the route as installed, or why it is refused. */
-function checkRoute(ns: Netns, r: Route, installed: readonly Route[]): Route | string {
+/**
+ * The spec's contract, not the kernel's checks: what `ip route add` refuses is refused by the
+ * scenario loader (scenario/ops/route.ts), which also stores the nexthop device it resolved for a
+ * gateway. Here a route must only name devices that exist, and a unicast route must have one.
+ */
+function checkRoute(ns: Netns, r: Route): Route | string {
   const what = `route ${r.type === "unicast" ? "" : r.type + " "}${formatRouteDst({ addr: r.dst, len: r.len })}`;
-  if (r.type !== "unicast") {
-    if (r.dev !== undefined && !ns.device(r.dev)) return `${what}: no device ${r.dev} (Cannot find device "${r.dev}")`;
-    return r;
-  }
-  const dev = r.dev !== undefined ? ns.device(r.dev) : undefined;
-  if (r.dev !== undefined && !dev) return `${what}: no device ${r.dev} (Cannot find device "${r.dev}")`;
-  if (r.via === undefined) {
-    if (!dev) return `${what}: a route needs a device or a gateway`;
-    if (!dev.up) return `${what}: the kernel refuses it: Device for nexthop is not up (${dev.name} is down)`;
-    return r;
-  }
-  if (r.onlink) {
-    if (!dev) return `${what}: the kernel refuses it: Nexthop device required for onlink`;
-    if (!dev.up) return `${what}: the kernel refuses it: Nexthop device is not up (${dev.name} is down)`;
-    return r;
-  }
-  // The gateway must be reached by a link- or host-scope route (flowi4_scope = route scope + 1).
-  const gw = r.via;
-  const candidates = installed
-    .filter((x) => (x.type === "unicast" || x.type === "local") && scopeRank(x.scope) > scopeRank(r.scope) && inPrefix(gw, x.dst, x.len))
-    .filter((x) => !dev || x.dev === dev.name)
-    .sort((a, b) => b.len - a.len || a.metric - b.metric);
-  const via = candidates[0];
-  if (!via || via.dev === undefined) {
-    return `${what} via ${formatIpv4(gw)}: the kernel refuses it: Nexthop has invalid gateway (no directly connected route reaches ${formatIpv4(gw)}; add "onlink" or a route to it)`;
-  }
-  const out = ns.device(via.dev)!;
-  if (!out.up) return `${what}: the kernel refuses it: Nexthop device is not up (${out.name} is down)`;
-  return r.dev === undefined ? { ...r, dev: out.name } : r;
+  if (r.dev !== undefined && !ns.device(r.dev)) return `${what}: no device ${r.dev} (Cannot find device "${r.dev}")`;
+  if (r.type === "unicast" && r.dev === undefined) return `${what}: a unicast route needs its nexthop device (the loader resolves it from the gateway)`;
+  return r;
 }
 
 function installNeighbours(ns: Netns, n: NetnsSpec, issues: Issue[], where: (at: Position | undefined) => Position): void {

@@ -36,7 +36,3 @@ export function sendEcho(ns: Netns, dst: Ipv4, o: EchoOptions): string | undefin
   ipSendRouted(ns, pkt, r, ns.world.log.start("ping", packetSummary(pkt), ns.world.now));
   return undefined;
 }
-
-export function ttlOf(p: Ipv4Packet): number {
-  return p.ttl;
-}

@@ -18,33 +18,11 @@ import { formatIpv4, inPrefix } from "../core/ip.js";
 import type { Address, Device } from "../netns/device.js";
 import type { Netns } from "../netns/netns.js";
 import { scopeRank } from "../route/route.js";
+import type { IfAddr } from "../netns/ifa-list.js";
 import { Args, ViewExit, matches, notSimulated, pad } from "./common.js";
 import { linkRecord, parseLinkFilter, selectLinks } from "./ip-link.js";
 import type { IpOptions } from "./ip-options.js";
 import { linkName, operstate } from "./link-state.js";
-
-export interface IfAddr {
-  readonly addr: Address;
-  readonly secondary: boolean;
-}
-
-/** The device's addresses in ifa_list order, with their secondary flag. */
-export function ifaList(ns: Netns, dev: Device): IfAddr[] {
-  const list: IfAddr[] = [];
-  for (const a of ns.addressesOf(dev)) {
-    const secondary = list.some((x) => x.addr.len === a.len && inPrefix(x.addr.addr, a.addr, a.len));
-    if (secondary) {
-      list.push({ addr: a, secondary: true });
-      continue;
-    }
-    let at = 0;
-    list.forEach((x, i) => {
-      if (!x.secondary && scopeRank(a.scope) <= scopeRank(x.addr.scope)) at = i + 1;
-    });
-    list.splice(at, 0, { addr: a, secondary: false });
-  }
-  return list;
-}
 
 function scopeName(a: Address): string {
   return a.scope === "universe" ? "global" : a.scope;
@@ -60,7 +38,7 @@ function inetLines(dev: Device, x: IfAddr, sl: string): string {
 
 export function ipAddrShow(ns: Netns, args: Args, opts: IpOptions): string {
   const filter = parseLinkFilter(ns, args, "ip address");
-  const withAddrs = selectLinks(ns, filter).map((dev) => ({ dev, addrs: opts.family === 6 || opts.family === "link" ? [] : ifaList(ns, dev) }));
+  const withAddrs = selectLinks(ns, filter).map((dev) => ({ dev, addrs: opts.family === 6 || opts.family === "link" ? [] : ns.ifaList(dev) }));
   // With a family chosen, a device without an address of that family is left out.
   const shown = opts.family === 4 || opts.family === 6 ? withAddrs.filter((d) => d.addrs.length > 0) : withAddrs;
   let out = "";

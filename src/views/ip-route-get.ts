@@ -23,7 +23,7 @@
  * `RTNETLINK answers: <strerror>` and exit 2.
  */
 import type { Ipv4 } from "../core/ip.js";
-import { formatIpv4, inPrefix, isLoopback, isMulticastIp } from "../core/ip.js";
+import { formatIpv4, isLoopback, isMulticastIp } from "../core/ip.js";
 import { strerror } from "../apps/args.js";
 import { routeInput } from "../ipv4/route-input.js";
 import { routeOutput } from "../ipv4/route-output.js";
@@ -33,12 +33,10 @@ import type { Netns } from "../netns/netns.js";
 import type { Scope } from "../netns/spec.js";
 import { TABLE_MAIN } from "../netns/spec.js";
 import type { Route } from "../route/route.js";
-import { scopeRank } from "../route/route.js";
 import { TraceLog } from "../trace/recorder.js";
 import { Args, ViewExit, getPrefix, invarg, matches, notSimulated } from "./common.js";
 import type { PrefixFamily } from "./common.js";
 import type { IpOptions } from "./ip-options.js";
-import { ifaList } from "./ip-addr.js";
 import { routeLine } from "./ip-route.js";
 
 const LBCAST = 0xffffffff;
@@ -71,26 +69,9 @@ function isLocalMulticast(a: number): boolean {
   return a >>> 8 === 0xe00000;
 }
 
-/**
- * inet_select_addr() in net/ipv4/devinet.c: the first primary address of `dev`, in ifa_list
- * order, whose scope is within `scope`, preferring one whose subnet holds `dst`; else the
- * first non-link-scope primary of any device, lo first.
- */
-export function inetSelectAddr(ns: Netns, dev: Device, dst: number, scope: Scope): Ipv4 {
-  const limit = scopeRank(scope);
-  let addr: Ipv4 | undefined;
-  for (const x of ifaList(ns, dev)) {
-    if (x.secondary || scopeRank(x.addr.scope) > limit) continue;
-    if (dst === 0 || inPrefix(dst, x.addr.addr, x.addr.len)) return x.addr.addr;
-    addr ??= x.addr.addr;
-  }
-  if (addr !== undefined) return addr;
-  for (const d of ns.devices.values()) {
-    for (const x of ifaList(ns, d)) {
-      if (!x.secondary && x.addr.scope !== "link" && scopeRank(x.addr.scope) <= limit) return x.addr.addr;
-    }
-  }
-  return 0 as Ipv4;
+/** inet_select_addr() lives with the namespace (Netns.selectAddr); 0 when nothing fits. */
+function inetSelectAddr(ns: Netns, dev: Device, dst: number, scope: Scope): Ipv4 {
+  return ns.selectAddr(dev, dst, scope) ?? (0 as Ipv4);
 }
 
 /** ip_check_mc_rcu(): groups a device has joined — all-hosts when up, all-snoopers on an up bridge. */
@@ -145,9 +126,9 @@ export function outputLookup(ns: Netns, dst: Ipv4, reqSrc: Ipv4, oif: Device | u
   const r = routeOutput(ns, dst, { ...(src !== 0 ? { src } : {}), ...(oif ? { oif } : {}) });
   if (!r.ok) return fail(r.errno);
   if (r.local) return { ok: true, type: "local", dev: ns.loopback, src: r.src, flags: ["local"], ...(r.route ? { route: r.route } : {}) };
-  // fib_result_prefsrc(): the route's src, else inet_select_addr(nexthop dev, gateway, route scope).
+  // routeOutput already applied fib_result_prefsrc (the route's src, else inet_select_addr).
   const route = r.route;
-  const prefsrc = src !== 0 ? src : (route?.src ?? (route ? inetSelectAddr(ns, r.dev, route.via ?? 0, route.scope) : r.src));
+  const prefsrc = r.src;
   const type = route?.type === "broadcast" ? "broadcast" : "unicast";
   return mkrouteOutput(dst, r.dev, prefsrc, type, route?.via, route);
 }

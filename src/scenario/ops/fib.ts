@@ -3,12 +3,12 @@
  * fib_valid_prefsrc), over the FIB as it stands at that moment.
  *
  * Owns a small view of the namespace's FIB: the routes the kernel derives from addresses
- * (fib_add_ifaddr: a local /32 per address on any device; the subnet route and broadcasts only
- * while the device is up; lo's subnet as `local`) plus the routes added so far. With no policy
+ * (netns/kernel-routes.ts, shared with the packet path) plus the routes added so far. With no policy
  * rules the local and main tables share one trie, so they are searched together, then `default`.
  * This is only for validating input; the packet path has its own FIB in route/.
  */
-import { broadcastOf, inPrefix, networkOf, type Ipv4 } from "../../core/ip.js";
+import { inPrefix, type Ipv4 } from "../../core/ip.js";
+import { kernelRoutes } from "../../netns/kernel-routes.js";
 import type { RouteType, Scope } from "../../netns/spec.js";
 import { TABLE_DEFAULT, TABLE_LOCAL, TABLE_MAIN } from "../../netns/spec.js";
 import type { NsDraft } from "./world.js";
@@ -25,24 +25,13 @@ interface FibEntry {
 
 const SCOPE_RANK: Record<Scope, number> = { universe: 0, link: 253, host: 254 };
 
+/** The kernel's own routes for the draft's addresses: the same function the packet path uses. */
 function derived(ns: NsDraft): FibEntry[] {
-  const out: FibEntry[] = [];
-  for (const a of ns.addresses) {
-    const dev = ns.devices.find((d) => d.name === a.dev);
-    if (dev === undefined) continue;
-    const local = { type: "local" as const, scope: "host" as const, metric: 0, dev: a.dev, table: TABLE_LOCAL };
-    out.push({ ...local, dst: a.addr, len: 32 });
-    if (!dev.up) continue;
-    const bcast = { table: TABLE_LOCAL, type: "broadcast" as const, scope: "link" as const, metric: 0, dev: a.dev, len: 32 };
-    if (a.broadcast !== undefined && a.broadcast !== 0xffffffff) out.push({ ...bcast, dst: a.broadcast });
-    const net = networkOf(a.addr, a.len);
-    // No prefix route for 0.0.0.0/x (ipv4_is_zeronet) nor for a /32 that is the address itself.
-    if (net === 0 || (net === a.addr && a.len === 32)) continue;
-    if (dev.kind === "loopback") out.push({ ...local, dst: net, len: a.len });
-    else out.push({ table: TABLE_MAIN, type: "unicast", scope: "link", metric: 0, dev: a.dev, dst: net, len: a.len });
-    if (a.len < 31) out.push({ ...bcast, dst: broadcastOf(a.addr, a.len) });
-  }
-  return out;
+  const devs = new Map(ns.devices.map((d) => [d.name, { name: d.name, up: d.up, kind: d.kind }]));
+  return kernelRoutes(ns.addresses.flatMap((a) => {
+    const dev = devs.get(a.dev);
+    return dev ? [{ addr: a.addr, len: a.len, scope: a.scope, dev, ...(a.broadcast !== undefined ? { broadcast: a.broadcast } : {}) }] : [];
+  }));
 }
 
 function entries(ns: NsDraft): FibEntry[] {

@@ -18,20 +18,8 @@ import { refuse, type Refusal } from "../issues.js";
 import { checkGateway, isLocalAddress, isUnicastElsewhere } from "./fib.js";
 import { findDev, nsOf, type WorldDraft } from "./world.js";
 
-export interface NewRoute {
-  readonly table: number;
-  readonly type: RouteType;
-  readonly dst: Ipv4;
-  readonly len: number;
-  readonly via?: Ipv4;
-  readonly dev?: string;
-  readonly src?: Ipv4;
-  readonly metric: number;
-  readonly scope: Scope;
-  readonly proto: string;
-  readonly onlink: boolean;
-  readonly at: Position;
-}
+/** A route as written: the spec's route with the place it was written, which refusals point at. */
+export type NewRoute = RouteSpec & { readonly at: Position };
 
 export type RouteMode = "add" | "replace" | "append";
 
