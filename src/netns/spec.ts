@@ -13,6 +13,7 @@
  */
 import type { Ipv4, Mac } from "../core/ip.js";
 import type { Position } from "../core/issue.js";
+import type { Ruleset } from "../netfilter/rule.js";
 
 export interface WorldSpec {
   readonly name: string;
@@ -39,6 +40,18 @@ export interface NetnsSpec {
   /** Only keys that differ from the kernel default, e.g. `net.ipv4.ip_forward: "1"`. */
   readonly sysctls: Readonly<Record<string, string>>;
   readonly listeners: readonly ListenerSpec[];
+  /** The iptables ruleset (`iptables-save` text, parsed); omitted = empty tables, ACCEPT policies. */
+  readonly iptables?: IptablesSpec;
+  readonly at?: Position;
+}
+
+/** A namespace's ruleset: the parsed value for the simulator, the text for `iptables-restore` in kernel tests. */
+export interface IptablesSpec {
+  readonly ruleset: Ruleset;
+  /** The iptables-save text it was parsed from, verbatim. */
+  readonly text: string;
+  /** The file it came from (the scenario file itself when inline). */
+  readonly file: string;
   readonly at?: Position;
 }
 
