@@ -113,11 +113,27 @@ export function buildWorld(spec: WorldSpec, seed: string = spec.seed): Result<Wo
   return issues.length > 0 ? fail(issues) : ok(world);
 }
 
-function defaultMtu(d: DeviceSpec, n: NetnsSpec): number {
+/**
+ * The MTU the kernel gives a device whose MTU the spec leaves out (checked on Linux 6.18):
+ * - bridge: the smallest MTU among its ports, 1500 with none (br_mtu_auto_adjust; a bridge whose
+ *   MTU was set by hand keeps it, which is the spec's explicit `mtu`);
+ * - vxlan with `dev X`: X's MTU − 50, at least 68 (vxlan_config_apply); without `dev`: 1500;
+ * - lo: 65536; everything else 1500.
+ */
+function defaultMtu(d: DeviceSpec, n: NetnsSpec, seen: ReadonlySet<string> = new Set()): number {
+  const mtuOf = (name: string): number | undefined => {
+    const x = n.devices.find((y) => y.name === name);
+    if (x === undefined || seen.has(name)) return undefined;
+    return x.mtu ?? defaultMtu(x, n, new Set([...seen, d.name]));
+  };
   if (d.kind === "loopback") return 65536;
   if (d.kind === "vxlan") {
-    const lower = d.dev !== undefined ? n.devices.find((x) => x.name === d.dev) : undefined;
-    return (lower?.mtu ?? 1500) - 50;
+    const lower = d.dev !== undefined ? mtuOf(d.dev) : undefined;
+    return lower === undefined ? 1500 : Math.max(lower - 50, 68);
+  }
+  if (d.kind === "bridge") {
+    const ports = n.devices.filter((p) => p.master === d.name).map((p) => mtuOf(p.name) ?? 1500);
+    return ports.length > 0 ? Math.min(...ports) : 1500;
   }
   return 1500;
 }
