@@ -20,6 +20,7 @@ import { connKey } from "./table.js";
 import type { TcpConn, TcpEvents } from "./table.js";
 import { ephemeralPort } from "./ports.js";
 import { tcpSendReset } from "./tcp-reset.js";
+import { expandBody } from "./listener-body.js";
 
 export interface TcpConnectHandle {
   readonly lport: number;
@@ -151,14 +152,15 @@ function serverSegment(ns: Netns, skb: Skb, conn: TcpConn, seg: TcpSegment, key:
   conn.state = "established";
   skb.trace.end({ kind: "delivered", at, to: `server socket ${l.kind} *:${l.port}` });
   let reply: string | undefined;
-  if (l.kind === "tcp" && first) reply = l.body;
-  if (l.kind === "http" && seg.data.length > 0) reply = httpResponse(l);
+  const body = expandBody(l.body, { peerIp: conn.raddr, peerPort: conn.rport, localIp: conn.laddr, localPort: conn.lport });
+  if (l.kind === "tcp" && first) reply = body;
+  if (l.kind === "http" && seg.data.length > 0) reply = httpResponse(l, body);
   if (reply === undefined) return;
   conn.ack = seg.seq + seg.data.length;
   send(ns, conn, { ack: true, psh: true, fin: true }, reply, `${l.kind} response`, skb.trace);
   ns.sockets.conns.delete(key);
 }
 
-export function httpResponse(l: ListenerSpec): string {
-  return `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(l.body)}\r\nConnection: close\r\n\r\n${l.body}`;
+export function httpResponse(l: ListenerSpec, body: string = l.body): string {
+  return `HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
 }

@@ -15,6 +15,7 @@ import { defaultTtl, icmpSend } from "../ipv4/icmp.js";
 import { vxlanRcv } from "../link/vxlan.js";
 import type { DatagramEvents } from "./table.js";
 import { ephemeralPort } from "./ports.js";
+import { expandBody } from "./listener-body.js";
 
 export function udpRcv(ns: Netns, skb: Skb): void {
   const pkt = skb.pkt;
@@ -32,7 +33,7 @@ export function udpRcv(ns: Netns, skb: Skb): void {
     skb.trace.end({ kind: "delivered", at, to: `udp listener *:${l.port}` });
     const r = routeOutput(ns, pkt.src, { src: pkt.dst });
     if (!r.ok) return;
-    const reply: Ipv4Packet = { kind: "ipv4", src: pkt.dst, dst: pkt.src, ttl: defaultTtl(ns), id: ns.ipId++, tos: 0, df: true, payload: { kind: "udp", sport: dgram.dport, dport: dgram.sport, data: l.body } };
+    const reply: Ipv4Packet = { kind: "ipv4", src: pkt.dst, dst: pkt.src, ttl: defaultTtl(ns), id: ns.ipId++, tos: 0, df: true, payload: { kind: "udp", sport: dgram.dport, dport: dgram.sport, data: expandBody(l.body, { peerIp: pkt.src, peerPort: dgram.sport, localIp: l.addr ?? 0, localPort: l.port }) } };
     ipSendRouted(ns, reply, r, ns.world.log.start("udp reply", packetSummary(reply), ns.world.now, skb.trace));
     return;
   }
