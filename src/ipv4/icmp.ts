@@ -14,6 +14,7 @@ import type { Ipv4Packet, IcmpMessage } from "../wire/packet.js";
 import { ICMP, UNREACH, isIcmpError } from "../wire/packet.js";
 import { packetSummary } from "../wire/format.js";
 import type { Skb } from "./skb.js";
+import { ctAttach } from "../netfilter/conntrack/conn.js";
 import { routeOutput } from "./route-output.js";
 import { ipSendRouted } from "./local-out.js";
 import { deliverIcmpError, deliverEchoReply } from "../sock/errors.js";
@@ -119,7 +120,7 @@ export function icmpSend(ns: Netns, skbIn: Skb, type: number, code: number, opts
   const pkt: Ipv4Packet = { kind: "ipv4", src: r.src, dst: inner.src, ttl: defaultTtl(ns), id: ns.ipId++, tos: 0xc0, df: false, payload: msg };
   const trace = ns.world.log.start("icmp error", packetSummary(pkt), ns.world.now, skbIn.trace);
   skbIn.trace.step(node, { kind: "icmp-sent", type, code, name: icmpName(type, code), from: formatIpv4(r.src), to: formatIpv4(inner.src), trace: trace.trace.id });
-  ipSendRouted(ns, pkt, r, trace);
+  ipSendRouted(ns, pkt, r, trace, ctAttach(skbIn.ct));
 }
 
 export function defaultTtl(ns: Netns): number {

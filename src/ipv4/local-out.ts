@@ -10,13 +10,15 @@ import type { Ipv4Packet } from "../wire/packet.js";
 import type { OutputRoute } from "./route-output.js";
 import { describeOutput, routeOutput } from "./route-output.js";
 import type { Skb } from "./skb.js";
+import type { SkbCt } from "../netfilter/conntrack/conn.js";
 import { nfVerdictEnds } from "./nf.js";
 import { ipOutput } from "./output.js";
 
-export function ipSendRouted(ns: Netns, pkt: Ipv4Packet, r: OutputRoute, trace: TraceHandle): void {
+/** `attach`: a conntrack entry the packet already belongs to (nf_ct_attach, as REJECT's reset gets). */
+export function ipSendRouted(ns: Netns, pkt: Ipv4Packet, r: OutputRoute, trace: TraceHandle, attach?: SkbCt): void {
   const d = describeOutput(pkt.dst, r);
   trace.step(ns.name, { kind: "route", direction: "output", table: d.table, matched: d.matched, type: r.route?.type ?? "unicast", result: r.local ? "local" : r.dev.name, text: d.text });
-  const skb: Skb = { pkt, trace, pktType: "host", mark: 0, rt: rtOf(r) };
+  const skb: Skb = { pkt, trace, pktType: "host", mark: 0, rt: rtOf(r), ...(attach ? { ct: attach } : {}) };
   const v = ns.nf.hook(ns, "OUTPUT", skb, undefined, r.dev);
   if (nfVerdictEnds(ns, skb, v, "OUTPUT")) return;
   if (skb.pkt.dst !== pkt.dst) {

@@ -9,6 +9,7 @@ import type { Skb } from "./skb.js";
 import { icmpSend } from "./icmp.js";
 import { ICMP, UNREACH } from "../wire/packet.js";
 import { tcpSendReset } from "../sock/tcp-reset.js";
+import { ctAttach } from "../netfilter/conntrack/conn.js";
 
 const REJECT_CODES: Readonly<Record<string, number>> = {
   "icmp-net-unreachable": UNREACH.NET,
@@ -31,7 +32,7 @@ export function nfVerdictEnds(ns: Netns, skb: Skb, v: NfVerdict, hook: NfHook): 
       return true;
     case "reject":
       skb.trace.end({ kind: "nf-reject", at, rule: v.rule, with: v.with });
-      if (v.with === "tcp-reset") tcpSendReset(ns, skb);
+      if (v.with === "tcp-reset") tcpSendReset(ns, skb, ctAttach(skb.ct));
       else icmpSend(ns, skb, ICMP.DEST_UNREACH, REJECT_CODES[v.with] ?? UNREACH.PORT, { netfilter: true });
       return true;
   }

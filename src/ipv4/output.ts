@@ -23,9 +23,11 @@ export function ipOutput(ns: Netns, skb: Skb): void {
     const text = packetSummary(skb.pkt);
     skb.trace.step(ns.name, { kind: "exit-dev", dev: lo.name, packet: text });
     const pkt = skb.pkt;
+    // loopback_xmit keeps the route, the conntrack entry and the mark.
+    const looped = { rt, mark: skb.mark, ...(skb.ct ? { ct: skb.ct } : {}) };
     ns.world.after(0, () => {
       skb.trace.step(ns.name, { kind: "enter-dev", dev: lo.name, ms: ns.world.now, packet: text });
-      ipRcv(lo, pkt, "host", skb.trace, rt);
+      ipRcv(lo, pkt, "host", skb.trace, looped);
     });
     return;
   }

@@ -8,20 +8,28 @@ import type { Device } from "../netns/device.js";
 import type { TraceHandle } from "../trace/recorder.js";
 import type { Ipv4Packet } from "../wire/packet.js";
 import type { PktType, Rt, Skb } from "./skb.js";
+import type { SkbCt } from "../netfilter/conntrack/conn.js";
 import { routeInput } from "./route-input.js";
 import { ipLocalDeliver } from "./local-deliver.js";
 import { ipForward } from "./forward.js";
 import { ipError } from "./ip-error.js";
 import { nfVerdictEnds } from "./nf.js";
 
-export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: TraceHandle, looped?: Rt): void {
+/** What a packet looped back through `lo` keeps of its skb: route, conntrack entry, mark. */
+export interface Looped {
+  readonly rt: Rt;
+  readonly ct?: SkbCt;
+  readonly mark: number;
+}
+
+export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: TraceHandle, looped?: Looped): void {
   const ns = dev.ns;
   const at = { node: ns.name, stage: "ip_rcv" };
   if (pktType === "otherhost") {
     trace.end({ kind: "not-for-us", at, reason: `destination MAC is not ${dev.name}'s (PACKET_OTHERHOST)` });
     return;
   }
-  const skb: Skb = { pkt, trace, dev, pktType, mark: 0, ...(looped ? { rt: looped } : {}) };
+  const skb: Skb = { pkt, trace, dev, pktType, mark: looped?.mark ?? 0, ...(looped ? { rt: looped.rt } : {}), ...(looped?.ct ? { ct: looped.ct } : {}) };
   const v = ns.nf.hook(ns, "PREROUTING", skb, dev, undefined);
   if (nfVerdictEnds(ns, skb, v, "PREROUTING")) return;
   if (!skb.rt) {

@@ -7,6 +7,7 @@ import type { Device } from "../netns/device.js";
 import type { Route } from "../route/route.js";
 import type { TraceHandle } from "../trace/recorder.js";
 import type { Ipv4Packet } from "../wire/packet.js";
+import type { SkbCt } from "../netfilter/conntrack/conn.js";
 
 /** skb->pkt_type after eth_type_trans(). */
 export type PktType = "host" | "broadcast" | "multicast" | "otherhost";
@@ -32,4 +33,8 @@ export interface Skb {
   pktType: PktType;
   mark: number;
   rt?: Rt;
+  /** skb->_nfct: the packet's conntrack entry and how it relates to it (netfilter/conntrack/). */
+  ct?: SkbCt;
+  /** br_netfilter: the bridge ports a bridged packet came in by / goes out by. */
+  phys?: { readonly in?: Device; readonly out?: Device };
 }

@@ -7,6 +7,8 @@ import type { Device } from "../netns/device.js";
 import type { Netns } from "../netns/netns.js";
 import { TraceLog } from "../trace/recorder.js";
 import { EventQueue } from "./events.js";
+import type { Chooser } from "../netfilter/choice.js";
+import { SampleChooser } from "../netfilter/choice.js";
 
 /** Time a frame takes to cross one link (veth, segment). Small and fixed, so order is stable. */
 export const LINK_DELAY_MS = 0.01;
@@ -17,11 +19,15 @@ export class World {
   readonly segments = new Map<string, Device[]>();
   readonly queue = new EventQueue();
   readonly log = new TraceLog();
+  /** Where iptables' `statistic --mode random` gets its coin flips (netfilter/choice.ts). */
+  chooser: Chooser;
 
   constructor(
     readonly name: string,
     readonly rng: Rng,
-  ) {}
+  ) {
+    this.chooser = new SampleChooser(rng.fork("statistic"));
+  }
 
   get now(): number {
     return this.queue.now;

@@ -4,13 +4,15 @@
  */
 import type { Netns } from "../netns/netns.js";
 import type { Skb } from "../ipv4/skb.js";
+import type { SkbCt } from "../netfilter/conntrack/conn.js";
 import type { Ipv4Packet, TcpSegment } from "../wire/packet.js";
 import { packetSummary } from "../wire/format.js";
 import { routeOutput } from "../ipv4/route-output.js";
 import { ipSendRouted } from "../ipv4/local-out.js";
 import { defaultTtl } from "../ipv4/icmp.js";
 
-export function tcpSendReset(ns: Netns, skb: Skb): void {
+/** `attach`: REJECT --reject-with tcp-reset ties the reset to the rejected packet's connection (nf_send_reset). */
+export function tcpSendReset(ns: Netns, skb: Skb, attach?: SkbCt): void {
   const inPkt = skb.pkt;
   const seg = inPkt.payload;
   if (seg.kind !== "tcp" || seg.flags.rst) return;
@@ -27,5 +29,5 @@ export function tcpSendReset(ns: Netns, skb: Skb): void {
   const r = routeOutput(ns, inPkt.src, { src: inPkt.dst });
   if (!r.ok) return;
   const pkt: Ipv4Packet = { kind: "ipv4", src: inPkt.dst, dst: inPkt.src, ttl: defaultTtl(ns), id: 0, tos: 0, df: true, payload: rst };
-  ipSendRouted(ns, pkt, r, ns.world.log.start("tcp reset", packetSummary(pkt), ns.world.now, skb.trace));
+  ipSendRouted(ns, pkt, r, ns.world.log.start("tcp reset", packetSummary(pkt), ns.world.now, skb.trace), attach);
 }

@@ -131,6 +131,17 @@ export function renderStep(s: Step): string {
       const hook = s.chain !== s.hook ? ` [${s.hook}]` : "";
       return `TRACE: ${s.table}:${s.chain}:${type} → ${s.verdict}${s.text ? `  ${s.text}` : ""}${hook}`;
     }
+    case "nf-random": {
+      const chance = `${(Number(s.probability) * 100).toFixed(2)}%`;
+      const how = s.how === "pinned" ? "pinned by --choose" : s.how === "scripted" ? "enumerated" : "sampled";
+      return `${label("random")}${s.table}:${s.chain}:rule:${s.rule} statistic probability ${s.probability} (${chance}) → ${s.taken ? "taken" : "not taken"} (${how})`;
+    }
+    case "conntrack": {
+      const extra = [s.state, s.why].filter((x) => x !== undefined).join("; ");
+      return `${label("ct")}${s.action}${s.tuple ? ` ${s.tuple}` : ""}${extra ? `  (${extra})` : ""}`;
+    }
+    case "nat":
+      return `${label("nat")}${s.what}: ${s.diffs.map((d) => `${d.field} ${d.from} → ${d.to}`).join(", ")}`;
     case "route": {
       const failed = /^E[A-Z]+$/.test(s.result) && !s.text.includes(s.result) ? ` → ${s.result}` : "";
       return `${label("route")}${s.text}${failed}  (table ${s.table}, matched ${s.matched})`;

@@ -46,6 +46,33 @@ export type Step =
       readonly verdict: string;
     }
   | {
+      /** A `statistic --mode random` test: its probability as iptables-save prints it, and the branch taken. */
+      readonly kind: "nf-random";
+      readonly table: string;
+      readonly chain: string;
+      readonly rule: number;
+      readonly probability: string;
+      readonly taken: boolean;
+      readonly how: "sampled" | "pinned" | "scripted";
+    }
+  | {
+      readonly kind: "conntrack";
+      readonly hook: string;
+      /** new / established / reply / related / invalid / untracked / attached / confirmed / clash. */
+      readonly action: string;
+      /** The connection as `conntrack -L` shows its original direction. */
+      readonly tuple?: string;
+      readonly state?: string;
+      readonly why?: string;
+    }
+  | {
+      readonly kind: "nat";
+      readonly hook: string;
+      /** DNAT / SNAT / MASQUERADE / REDIRECT when a rule set the binding; `un-DNAT` / `un-SNAT` for replies; `DNAT (established)` … */
+      readonly what: string;
+      readonly diffs: readonly { readonly field: string; readonly from: string; readonly to: string }[];
+    }
+  | {
       readonly kind: "route";
       /** `input` for a received packet (ip_route_input), `output` for a locally sent one. */
       readonly direction: "input" | "output";

@@ -1,0 +1,124 @@
+/**
+ * iptables as one namespace's Netfilter: the tables of a parsed ruleset registered at the five
+ * hooks in the kernel's priority order, with connection tracking and NAT where they sit.
+ *
+ *   PREROUTING   raw → conntrack → mangle → nat (DNAT)
+ *   INPUT        mangle → filter → nat (SNAT) → confirm
+ *   FORWARD      mangle → filter
+ *   OUTPUT       raw → conntrack → mangle → nat (DNAT) → filter
+ *   POSTROUTING  mangle → nat (SNAT) → confirm
+ *
+ * A table only runs where the ruleset has it (iptables-nft registers a table's hooks when the
+ * table exists). Connection tracking runs when something needs it — a nat table, a conntrack or
+ * state match, a NOTRACK/CT target — as nf_ct_netns_get() turns it on in the kernel.
+ */
+import type { Device } from "../netns/device.js";
+import type { Netns } from "../netns/netns.js";
+import type { Skb } from "../ipv4/skb.js";
+import type { Netfilter, NfHook, NfVerdict } from "./hooks.js";
+import { ACCEPT } from "./hooks.js";
+import type { Chain, Ruleset, TableName } from "./rule.js";
+import type { LoadedTable, RuleFormatter } from "./eval/interp.js";
+import { walkTable } from "./eval/interp.js";
+import type { TableVerdict } from "./eval/verdict.js";
+import type { NfState, PacketCtx } from "./eval/context.js";
+import { ConntrackTable } from "./conntrack/table.js";
+import { RecentTables } from "./match/recent.js";
+import { conntrackConfirm, conntrackIn } from "./conntrack/core.js";
+import { formatTuple } from "./conntrack/tuple.js";
+import { natHook } from "./nat/hook.js";
+
+type Stage = TableName | "conntrack" | "confirm";
+
+const STAGES: Readonly<Record<NfHook, readonly Stage[]>> = {
+  PREROUTING: ["raw", "conntrack", "mangle", "nat"],
+  INPUT: ["mangle", "filter", "nat", "confirm"],
+  FORWARD: ["mangle", "filter"],
+  OUTPUT: ["raw", "conntrack", "mangle", "nat", "filter"],
+  POSTROUTING: ["mangle", "nat", "confirm"],
+};
+
+export interface EngineOptions {
+  readonly formatRule: RuleFormatter;
+  /** Trace rules that did not match too. */
+  readonly verbose?: boolean;
+}
+
+export class IptablesEngine implements Netfilter {
+  readonly tables = new Map<TableName, LoadedTable>();
+  readonly conntrack = new ConntrackTable();
+  readonly conntrackOn: boolean;
+  private readonly state: NfState;
+
+  constructor(
+    ns: Netns,
+    readonly ruleset: Ruleset,
+    private readonly options: EngineOptions,
+  ) {
+    for (const t of ruleset.tables) this.tables.set(t.name, { name: t.name, chains: new Map(t.chains.map((c): [string, Chain] => [c.name, c])) });
+    this.conntrackOn = needsConntrack(ruleset);
+    this.state = {
+      conntrack: this.conntrack,
+      recent: new RecentTables(),
+      nth: new WeakMap(),
+      natRng: ns.world.rng.fork(`nat-ports/${ns.name}`),
+      get chooser() {
+        return ns.world.chooser;
+      },
+    };
+  }
+
+  hook(ns: Netns, hook: NfHook, skb: Skb, inDev: Device | undefined, outDev: Device | undefined): NfVerdict {
+    const opts = { formatRule: this.options.formatRule, verbose: this.options.verbose ?? false };
+    for (const stage of STAGES[hook]) {
+      let v: TableVerdict = ACCEPT;
+      if (stage === "conntrack") {
+        if (this.conntrackOn) this.track(ns, hook, skb);
+        continue;
+      }
+      if (stage === "confirm") {
+        if (this.conntrackOn) this.confirm(ns, hook, skb);
+        continue;
+      }
+      const table = this.tables.get(stage);
+      if (!table) continue;
+      const pc: PacketCtx = { ns, hook, table: stage, skb, inDev, outDev, state: this.state };
+      if (stage === "nat") {
+        if (this.conntrackOn) v = natHook(pc, () => walkTable(table, pc, opts));
+      } else v = walkTable(table, pc, opts);
+      if (v.kind !== "accept") return v;
+    }
+    return ACCEPT;
+  }
+
+  private track(ns: Netns, hook: NfHook, skb: Skb): void {
+    const r = conntrackIn(ns, this.conntrack, skb);
+    skb.ct = r.ct;
+    if (r.action === "attached") return;
+    const conn = r.ct.kind === "conn" ? r.ct.conn : undefined;
+    skb.trace.step(ns.name, {
+      kind: "conntrack",
+      hook,
+      action: r.action,
+      ...(conn ? { tuple: formatTuple(conn.orig) } : {}),
+      ...(conn?.tcpState ? { state: conn.tcpState } : {}),
+      ...(r.why !== undefined ? { why: r.why } : {}),
+    });
+  }
+
+  private confirm(ns: Netns, hook: NfHook, skb: Skb): void {
+    const r = conntrackConfirm(ns, this.conntrack, skb);
+    if (r === undefined) return;
+    skb.trace.step(ns.name, { kind: "conntrack", hook, action: r, ...(skb.ct?.kind === "conn" ? { tuple: formatTuple(skb.ct.conn.orig) } : {}) });
+  }
+}
+
+function needsConntrack(rs: Ruleset): boolean {
+  return rs.tables.some(
+    (t) =>
+      t.name === "nat" ||
+      t.chains.some((c) =>
+        c.rules.some((r) => r.matches.some((m) => m.module === "conntrack" || m.module === "state") || r.target?.kind === "NOTRACK" || r.target?.kind === "CT"),
+      ),
+  );
+}
