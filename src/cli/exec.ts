@@ -12,6 +12,11 @@ import { renderTracesText } from "../trace/render-text.js";
 import type { Json } from "../trace/render-json.js";
 import { traceToJson } from "../trace/render-json.js";
 import type { CliDeps, CliIo } from "./context.js";
+import type { WorldSpec } from "../netns/spec.js";
+import type { ExecOptions, SimRun } from "../sim/exec.js";
+import { enumerate } from "../sim/enumerate.js";
+import { trailingChoiceFlags, pinChooser } from "./choices.js";
+import { branchesExit, enumerationJson, renderBranchSummary, renderBranches } from "./branches.js";
 import { checkNamespace, commandLine, EXIT, loadSpec } from "./context.js";
 
 export interface ExecArgs {
@@ -19,6 +24,8 @@ export interface ExecArgs {
   readonly namespace: string;
   readonly words: readonly string[];
   readonly seed?: string;
+  readonly enumerate?: boolean;
+  readonly choose?: string;
 }
 
 export interface TraceArgs extends ExecArgs {
@@ -26,25 +33,67 @@ export interface TraceArgs extends ExecArgs {
   readonly all: boolean;
 }
 
-export function execCmd(args: ExecArgs, io: CliIo, deps: CliDeps): number {
+interface Prepared {
+  readonly spec: WorldSpec;
+  readonly command: string;
+  readonly options: ExecOptions & { readonly seed: string };
+  readonly enumerate: boolean;
+}
+
+/** Loads the scenario and settles the command line, seed and how random rules decide. */
+function prepare(args: ExecArgs, io: CliIo, deps: CliDeps): Prepared | number {
   const loaded = loadSpec(args.scenario, io, deps);
   if (!loaded.ok) return loaded.code;
-  if (!checkNamespace(loaded.spec, args.scenario, args.namespace, io)) return EXIT.usage;
-  const seed = args.seed ?? loaded.spec.seed;
-  const { result } = deps.simulate(loaded.spec, args.namespace, commandLine(args.words), { seed });
+  const spec = loaded.spec;
+  if (!checkNamespace(spec, args.scenario, args.namespace, io)) return EXIT.usage;
+  const { words, choice } = trailingChoiceFlags(args.words, { enumerate: args.enumerate === true, ...(args.choose !== undefined ? { choose: args.choose } : {}) });
+  const seed = args.seed ?? spec.seed;
+  if (choice.enumerate && choice.choose !== undefined) {
+    io.err("podpath: --enumerate and --choose exclude each other: one lists every branch, the other takes one\n");
+    return EXIT.usage;
+  }
+  let options: Prepared["options"] = { seed };
+  if (choice.choose !== undefined) {
+    const c = pinChooser(spec, choice.choose);
+    if ("error" in c) {
+      io.err(`podpath: ${c.error}\n`);
+      return EXIT.usage;
+    }
+    options = { seed, chooser: c };
+  }
+  return { spec, command: commandLine(words), options, enumerate: choice.enumerate };
+}
+
+export function execCmd(args: ExecArgs, io: CliIo, deps: CliDeps): number {
+  const p = prepare(args, io, deps);
+  if (typeof p === "number") return p;
+  if (p.enumerate) {
+    const e = enumerate(p.spec, args.namespace, p.command, p.options);
+    io.out(renderBranchSummary(e));
+    return branchesExit(e);
+  }
+  const { result } = deps.simulate(p.spec, args.namespace, p.command, p.options);
   io.out(result.stdout);
   io.err(result.stderr);
   return result.exitCode;
 }
 
 export function traceCmd(args: TraceArgs, io: CliIo, deps: CliDeps): number {
-  const loaded = loadSpec(args.scenario, io, deps);
-  if (!loaded.ok) return loaded.code;
-  const spec = loaded.spec;
-  if (!checkNamespace(spec, args.scenario, args.namespace, io)) return EXIT.usage;
-  const seed = args.seed ?? spec.seed;
-  const command = commandLine(args.words);
-  const run = deps.simulate(spec, args.namespace, command, { seed });
+  const p = prepare(args, io, deps);
+  if (typeof p === "number") return p;
+  const { spec, command } = p;
+  const seed = p.options.seed;
+  if (p.enumerate) {
+    const e = enumerate(spec, args.namespace, command, p.options);
+    if (args.json) {
+      io.out(JSON.stringify(enumerationJson(args, spec.name, command, seed, e), null, 2) + "\n");
+      return branchesExit(e);
+    }
+    io.out(`${args.namespace}$ ${command}    (scenario "${spec.name}", seed ${seed}, every random branch)\n\n`);
+    io.out(renderBranches(e, (run) => renderRun(run, args, command)));
+    return branchesExit(e);
+  }
+  const run = deps.simulate(spec, args.namespace, command, p.options);
   const { shown, hidden } = selectTraces(run.traces, { all: args.all });
   const r = run.result;
   if (args.json) {
@@ -63,12 +112,19 @@ export function traceCmd(args: TraceArgs, io: CliIo, deps: CliDeps): number {
     return r.exitCode;
   }
   io.out(`${args.namespace}$ ${command}    (scenario "${spec.name}", seed ${seed})\n\n`);
-  io.out(shown.length > 0 ? renderTracesText(shown) : "(the command sent no packets)\n");
-  if (hidden.length > 0) io.out(`\n${hiddenNote(hidden)}\n`);
-  io.out(`\n── ${command}: exit ${r.exitCode} ──\n`);
-  io.out(r.stdout);
+  io.out(renderRun(run, args, command));
   io.err(r.stderr);
   return r.exitCode;
+}
+
+/** The traces of one run and the tool's stdout under a rule (stderr is the caller's). */
+function renderRun(run: Pick<SimRun, "result" | "traces">, args: TraceArgs, command: string): string {
+  const { shown, hidden } = selectTraces(run.traces, { all: args.all });
+  const r = run.result;
+  let out = shown.length > 0 ? renderTracesText(shown) : "(the command sent no packets)\n";
+  if (hidden.length > 0) out += `\n${hiddenNote(hidden)}\n`;
+  out += `\n── ${command}: exit ${r.exitCode} ──\n`;
+  return out + r.stdout;
 }
 
 function hiddenNote(hidden: readonly Trace[]): string {

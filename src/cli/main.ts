@@ -2,8 +2,8 @@
 /**
  * podpath's command line: argument parsing, subcommands and exit codes; no simulation logic.
  *
- *   podpath exec  <scenario> <namespace> [--seed S] -- <command line…>
- *   podpath trace <scenario> <namespace> [--seed S] [--json] [--all] -- <command line…>
+ *   podpath exec  <scenario> <namespace> [--seed S] [--enumerate | --choose X] -- <command line…>
+ *   podpath trace <scenario> <namespace> [--seed S] [--json] [--all] [--enumerate | --choose X] -- <command line…>
  *   podpath run   <scenario> [--seed S] [--json]
  *
  * Exit codes: exec and trace pass the simulated tool's code through; run gives 0 when every
@@ -50,31 +50,35 @@ function program(io: CliIo, deps: CliDeps, done: (code: number) => void): Comman
     .showHelpAfterError("(see podpath help <command>; the simulated command goes after --)");
 
   const withSeed = (c: Command): Command => c.option("--seed <seed>", "seed for every random choice (default: the scenario's)");
+  const withChoices = (c: Command): Command =>
+    c
+      .option("--enumerate", "run every branch of iptables' random rules (statistic --mode random) and show each with its probability")
+      .option("--choose <target>", "take the random branch that leads to this chain (e.g. KUBE-SEP-…) or rule (table:chain:N)");
 
-  withSeed(
+  withChoices(withSeed(
     p
       .command("exec")
-      .usage("[--seed S] <scenario> <namespace> -- <command line…>")
+      .usage("[--seed S] [--enumerate | --choose X] <scenario> <namespace> -- <command line…>")
       .description("run a command on a simulated host; print its output and exit with its exit code")
       .argument("<scenario>", "scenario file (YAML)")
       .argument("<namespace>", "host to run on")
       .argument("<command...>", "the command line, after --"),
-  ).action((scenario: string, namespace: string, words: string[], o: SeedOpts) => {
-    done(execCmd({ scenario, namespace, words, ...seedOf(o) }, io, deps));
+  )).action((scenario: string, namespace: string, words: string[], o: SeedOpts & ChoiceOpts) => {
+    done(execCmd({ scenario, namespace, words, ...seedOf(o), ...choicesOf(o) }, io, deps));
   });
 
-  withSeed(
+  withChoices(withSeed(
     p
       .command("trace")
-      .usage("[--seed S] [--json] [--all] <scenario> <namespace> -- <command line…>")
+      .usage("[--seed S] [--json] [--all] [--enumerate | --choose X] <scenario> <namespace> -- <command line…>")
       .description("show, step by step, what the packets a command sent went through")
       .argument("<scenario>", "scenario file (YAML)")
       .argument("<namespace>", "host to run on")
       .argument("<command...>", "the command line, after --")
       .option("--json", "print the traces and the tool's output as one JSON document")
       .option("--all", "also show ARP traces and flooded copies a host ignored"),
-  ).action((scenario: string, namespace: string, words: string[], o: SeedOpts & { json?: boolean; all?: boolean }) => {
-    done(traceCmd({ scenario, namespace, words, json: o.json === true, all: o.all === true, ...seedOf(o) }, io, deps));
+  )).action((scenario: string, namespace: string, words: string[], o: SeedOpts & ChoiceOpts & { json?: boolean; all?: boolean }) => {
+    done(traceCmd({ scenario, namespace, words, json: o.json === true, all: o.all === true, ...seedOf(o), ...choicesOf(o) }, io, deps));
   });
 
   withSeed(
@@ -88,6 +92,15 @@ function program(io: CliIo, deps: CliDeps, done: (code: number) => void): Comman
   });
 
   return p;
+}
+
+interface ChoiceOpts {
+  readonly enumerate?: boolean;
+  readonly choose?: string;
+}
+
+function choicesOf(o: ChoiceOpts): { enumerate: boolean; choose?: string } {
+  return { enumerate: o.enumerate === true, ...(o.choose !== undefined ? { choose: o.choose } : {}) };
 }
 
 function seedOf(o: SeedOpts): { seed?: string } {

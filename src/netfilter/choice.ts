@@ -90,10 +90,14 @@ export class PinChooser implements Chooser {
 
 export class ScriptChooser implements Chooser {
   readonly log: Decision[] = [];
-  constructor(private readonly script: readonly boolean[]) {}
+  constructor(
+    private readonly script: readonly boolean[],
+    /** The decision taken once the script has run out. */
+    private readonly beyond: (d: { readonly site: RandomSite }) => boolean = () => true,
+  ) {}
   decide(site: RandomSite): Decision {
     const i = this.log.length;
-    const d: Decision = { site, taken: i < this.script.length ? this.script[i]! : true, how: "scripted" };
+    const d: Decision = { site, taken: i < this.script.length ? this.script[i]! : this.beyond({ site }), how: "scripted" };
     this.log.push(d);
     return d;
   }

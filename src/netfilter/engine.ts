@@ -17,9 +17,10 @@ import type { Netns } from "../netns/netns.js";
 import type { Skb } from "../ipv4/skb.js";
 import type { Netfilter, NfHook, NfVerdict } from "./hooks.js";
 import { ACCEPT } from "./hooks.js";
-import type { Chain, Ruleset, TableName } from "./rule.js";
-import type { LoadedTable, RuleFormatter } from "./eval/interp.js";
+import type { Ruleset, TableName } from "./rule.js";
+import type { RuleFormatter } from "./eval/interp.js";
 import { walkTable } from "./eval/interp.js";
+import { CompiledTable, walkCompiled } from "./eval/compiled.js";
 import type { TableVerdict } from "./eval/verdict.js";
 import type { NfState, PacketCtx } from "./eval/context.js";
 import { ConntrackTable } from "./conntrack/table.js";
@@ -42,10 +43,12 @@ export interface EngineOptions {
   readonly formatRule: RuleFormatter;
   /** Trace rules that did not match too. */
   readonly verbose?: boolean;
+  /** `compiled` (default, indexed) or `interp` (the reference walk); both give the same verdicts and traces. */
+  readonly evaluator?: "compiled" | "interp";
 }
 
 export class IptablesEngine implements Netfilter {
-  readonly tables = new Map<TableName, LoadedTable>();
+  readonly tables = new Map<TableName, CompiledTable>();
   readonly conntrack = new ConntrackTable();
   readonly conntrackOn: boolean;
   private readonly state: NfState;
@@ -55,7 +58,7 @@ export class IptablesEngine implements Netfilter {
     readonly ruleset: Ruleset,
     private readonly options: EngineOptions,
   ) {
-    for (const t of ruleset.tables) this.tables.set(t.name, { name: t.name, chains: new Map(t.chains.map((c): [string, Chain] => [c.name, c])) });
+    for (const t of ruleset.tables) this.tables.set(t.name, new CompiledTable(t.name, t.chains, options.formatRule));
     this.conntrackOn = needsConntrack(ruleset);
     this.state = {
       conntrack: this.conntrack,
@@ -70,6 +73,7 @@ export class IptablesEngine implements Netfilter {
 
   hook(ns: Netns, hook: NfHook, skb: Skb, inDev: Device | undefined, outDev: Device | undefined): NfVerdict {
     const opts = { formatRule: this.options.formatRule, verbose: this.options.verbose ?? false };
+    const walk = this.options.evaluator === "interp" ? walkTable : walkCompiled;
     for (const stage of STAGES[hook]) {
       let v: TableVerdict = ACCEPT;
       if (stage === "conntrack") {
@@ -84,8 +88,8 @@ export class IptablesEngine implements Netfilter {
       if (!table) continue;
       const pc: PacketCtx = { ns, hook, table: stage, skb, inDev, outDev, state: this.state };
       if (stage === "nat") {
-        if (this.conntrackOn) v = natHook(pc, () => walkTable(table, pc, opts));
-      } else v = walkTable(table, pc, opts);
+        if (this.conntrackOn) v = natHook(pc, () => walk(table, pc, opts));
+      } else v = walk(table, pc, opts);
       if (v.kind !== "accept") return v;
     }
     return ACCEPT;

@@ -10,6 +10,7 @@ import type { AppIo } from "../apps/app.js";
 import { findApp, splitCommandLine } from "../apps/registry.js";
 import { buildWorld } from "./build.js";
 import type { World } from "./world.js";
+import type { Chooser } from "../netfilter/choice.js";
 
 export interface ExecResult {
   readonly stdout: string;
@@ -21,6 +22,8 @@ export interface ExecOptions {
   readonly seed?: string;
   /** Virtual seconds after which a tool that has not exited is stopped (exit 124, like timeout(1)). */
   readonly limitSeconds?: number;
+  /** Where iptables' random choices come from (default: sampled from the seed; see netfilter/choice.ts). */
+  readonly chooser?: (world: World) => Chooser;
 }
 
 export interface SimRun {
@@ -35,6 +38,7 @@ export function simulate(spec: WorldSpec, netns: string, command: string, option
   const built = buildWorld(spec, options.seed ?? spec.seed);
   if (!built.ok) throw new InputError(built.issues);
   const world = built.value;
+  if (options.chooser) world.chooser = options.chooser(world);
   return runOn(world, netns, command, options);
 }
 

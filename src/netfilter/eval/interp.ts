@@ -10,12 +10,10 @@
 import type { Chain, Rule, TableName } from "../rule.js";
 import type { PacketCtx, RuleSite } from "./context.js";
 import type { TableVerdict } from "./verdict.js";
-import { TABLE_ACCEPT, formatProbability } from "./verdict.js";
+import { TABLE_ACCEPT } from "./verdict.js";
+import { walkSteps } from "./steps.js";
 import { ruleMatches } from "../match/index.js";
-import { markTarget, connmarkTarget } from "../target/mark.js";
-import { notrackTarget } from "../target/notrack.js";
-import { natTarget } from "../target/nat.js";
-import type { Decision } from "../choice.js";
+import { runTarget } from "./target-step.js";
 
 export type RuleFormatter = (chain: string, rule: Rule) => string;
 
@@ -39,12 +37,9 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
   const stack: { chain: Chain; next: number }[] = [];
   let chain = start;
   let i = 0;
-  const node = pc.ns.name;
-  const trace = pc.skb.trace;
-  const step = (chainName: string, rule: number | undefined, text: string | undefined, verdict: string) =>
-    trace.step(node, { kind: "nf", hook: pc.hook, table: table.name, chain: chainName, ...(rule !== undefined ? { rule } : {}), ...(text !== undefined ? { text } : {}), verdict });
-  const onDecision = (d: Decision) =>
-    trace.step(node, { kind: "nf-random", table: d.site.table, chain: d.site.chain, rule: d.site.rule, probability: formatProbability(d.site.probability), taken: d.taken, how: d.how });
+  const steps = walkSteps(pc);
+  const step = steps.rule;
+  const onDecision = steps.decision;
   for (let guard = 0; guard < MAX_STEPS; guard++) {
     if (i >= chain.rules.length) {
       if (chain.builtin) {
@@ -71,70 +66,27 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
       i++;
       continue;
     }
-    const t = rule.target;
     const text = opts.formatRule(chain.name, rule);
-    const where = `${table.name}:${chain.name}:rule ${n}`;
-    if (!t) {
-      step(chain.name, n, text, "counted (no target)");
-      i++;
+    const c = runTarget(rule.target, pc, `${table.name}:${chain.name}:rule ${n}`, (v) => step(chain.name, n, text, v));
+    if (c.kind === "verdict") return c.verdict;
+    if (c.kind === "return") {
+      const back = stack.pop();
+      if (back) {
+        chain = back.chain;
+        i = back.next;
+      } else {
+        chain = start;
+        i = start.rules.length;
+      }
       continue;
     }
-    switch (t.kind) {
-      case "ACCEPT":
-        step(chain.name, n, text, "ACCEPT");
-        return TABLE_ACCEPT;
-      case "DROP":
-        step(chain.name, n, text, "DROP");
-        return { kind: "drop", rule: where };
-      case "REJECT":
-        step(chain.name, n, text, `REJECT --reject-with ${t.with}`);
-        return { kind: "reject", rule: where, with: t.with };
-      case "RETURN": {
-        step(chain.name, n, text, "RETURN");
-        const back = stack.pop();
-        if (back) {
-          chain = back.chain;
-          i = back.next;
-        } else {
-          chain = start;
-          i = start.rules.length;
-        }
-        continue;
-      }
-      case "jump": {
-        const to = table.chains.get(t.chain);
-        step(chain.name, n, text, `${t.goto ? "goto" : "jump"} ${t.chain}`);
-        if (!to) return TABLE_ACCEPT; // refused at load; unreachable for a checked ruleset
-        if (!t.goto) stack.push({ chain, next: i + 1 });
-        chain = to;
-        i = 0;
-        continue;
-      }
-      case "DNAT":
-      case "SNAT":
-      case "MASQUERADE":
-      case "REDIRECT": {
-        step(chain.name, n, text, t.kind);
-        const bad = natTarget(t, pc);
-        return bad ? { kind: "drop", rule: `${where} (${bad})` } : TABLE_ACCEPT;
-      }
-      case "MARK":
-        markTarget(t, pc);
-        step(chain.name, n, text, `MARK → 0x${pc.skb.mark.toString(16)}`);
-        break;
-      case "CONNMARK":
-        connmarkTarget(t, pc);
-        step(chain.name, n, text, "CONNMARK");
-        break;
-      case "NOTRACK":
-      case "CT":
-        if (t.kind === "NOTRACK" || t.notrack) notrackTarget(pc);
-        step(chain.name, n, text, "NOTRACK");
-        break;
-      case "LOG":
-      case "TRACE":
-        step(chain.name, n, text, t.kind);
-        break;
+    if (c.kind === "jump") {
+      const to = table.chains.get(c.chain);
+      if (!to) return TABLE_ACCEPT; // refused at load; unreachable for a checked ruleset
+      if (!c.goto) stack.push({ chain, next: i + 1 });
+      chain = to;
+      i = 0;
+      continue;
     }
     i++;
   }
