@@ -17,7 +17,7 @@ export interface RandomSite {
   /** 1-based rule number. */
   readonly rule: number;
   /** The chain the rule jumps to, if its target is a jump. */
-  readonly jumpTo?: string;
+  readonly jumpTo: string | undefined;
   /** The kernel's stored 31-bit probability. */
   readonly probability: number;
 }

@@ -18,7 +18,7 @@ import type { Skb } from "../ipv4/skb.js";
 import type { Netfilter, NfHook, NfVerdict } from "./hooks.js";
 import { ACCEPT } from "./hooks.js";
 import type { Ruleset, TableName } from "./rule.js";
-import type { RuleFormatter } from "./eval/interp.js";
+import type { RuleFormatter, WalkOptions } from "./eval/interp.js";
 import { walkTable } from "./eval/interp.js";
 import { CompiledTable, walkCompiled } from "./eval/compiled.js";
 import type { TableVerdict } from "./eval/verdict.js";
@@ -52,6 +52,8 @@ export class IptablesEngine implements Netfilter {
   readonly conntrack = new ConntrackTable();
   readonly conntrackOn: boolean;
   private readonly state: NfState;
+  private readonly walkOptions: WalkOptions;
+  private readonly walk: (t: CompiledTable, pc: PacketCtx, o: WalkOptions) => TableVerdict;
 
   constructor(
     ns: Netns,
@@ -60,6 +62,8 @@ export class IptablesEngine implements Netfilter {
   ) {
     for (const t of ruleset.tables) this.tables.set(t.name, new CompiledTable(t.name, t.chains, options.formatRule));
     this.conntrackOn = needsConntrack(ruleset);
+    this.walkOptions = { formatRule: options.formatRule, verbose: options.verbose ?? false };
+    this.walk = options.evaluator === "interp" ? walkTable : walkCompiled;
     this.state = {
       conntrack: this.conntrack,
       recent: new RecentTables(),
@@ -72,8 +76,8 @@ export class IptablesEngine implements Netfilter {
   }
 
   hook(ns: Netns, hook: NfHook, skb: Skb, inDev: Device | undefined, outDev: Device | undefined): NfVerdict {
-    const opts = { formatRule: this.options.formatRule, verbose: this.options.verbose ?? false };
-    const walk = this.options.evaluator === "interp" ? walkTable : walkCompiled;
+    const opts = this.walkOptions;
+    const walk = this.walk;
     for (const stage of STAGES[hook]) {
       let v: TableVerdict = ACCEPT;
       if (stage === "conntrack") {
@@ -88,7 +92,7 @@ export class IptablesEngine implements Netfilter {
       if (!table) continue;
       const pc: PacketCtx = { ns, hook, table: stage, skb, inDev, outDev, state: this.state };
       if (stage === "nat") {
-        if (this.conntrackOn) v = natHook(pc, () => walk(table, pc, opts));
+        if (this.conntrackOn) v = natHook(pc, walk, table, opts);
       } else v = walk(table, pc, opts);
       if (v.kind !== "accept") return v;
     }
@@ -98,7 +102,7 @@ export class IptablesEngine implements Netfilter {
   private track(ns: Netns, hook: NfHook, skb: Skb): void {
     const r = conntrackIn(ns, this.conntrack, skb);
     skb.ct = r.ct;
-    if (r.action === "attached") return;
+    if (r.action === "attached" || !skb.trace.recording) return;
     const conn = r.ct.kind === "conn" ? r.ct.conn : undefined;
     skb.trace.step(ns.name, {
       kind: "conntrack",
@@ -112,7 +116,7 @@ export class IptablesEngine implements Netfilter {
 
   private confirm(ns: Netns, hook: NfHook, skb: Skb): void {
     const r = conntrackConfirm(ns, this.conntrack, skb);
-    if (r === undefined) return;
+    if (r === undefined || !skb.trace.recording) return;
     skb.trace.step(ns.name, { kind: "conntrack", hook, action: r, ...(skb.ct?.kind === "conn" ? { tuple: formatTuple(skb.ct.conn.orig) } : {}) });
   }
 }

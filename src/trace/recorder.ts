@@ -25,6 +25,11 @@ export class TraceHandle {
     return this.trace.disposition !== undefined;
   }
 
+  /** False for a handle that drops steps (benchmarks, sweeps): callers may skip building them. */
+  get recording(): boolean {
+    return true;
+  }
+
   step(node: string, step: Step): void {
     const hops = this.trace.hops;
     let hop: Hop | undefined = hops[hops.length - 1];
@@ -53,5 +58,19 @@ export class TraceHandle {
     };
     this.log.traces.push(copy);
     return new TraceHandle(this.log, copy);
+  }
+}
+
+/** A handle that keeps only the disposition: for runs where nobody reads the steps. */
+export class DiscardingTrace extends TraceHandle {
+  constructor() {
+    super(new TraceLog(), { id: 0, packet: "", origin: "", startMs: 0, hops: [] });
+  }
+  override get recording(): boolean {
+    return false;
+  }
+  override step(): void {}
+  override fork(): TraceHandle {
+    return new DiscardingTrace();
   }
 }

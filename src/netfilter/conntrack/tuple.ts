@@ -49,10 +49,6 @@ export function invert(t: Tuple): Tuple {
   return { proto: t.proto, src: t.dst, dst: t.src, sport: t.dport, dport: t.sport };
 }
 
-export function tupleKey(t: Tuple): string {
-  return `${t.proto}/${t.src}/${t.sport}/${t.dst}/${t.dport}`;
-}
-
 export function tupleEqual(a: Tuple, b: Tuple): boolean {
   return a.proto === b.proto && a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport;
 }

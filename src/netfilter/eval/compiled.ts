@@ -18,7 +18,7 @@ import { walkTable } from "./interp.js";
 import type { TableVerdict } from "./verdict.js";
 import { TABLE_ACCEPT } from "./verdict.js";
 import { ruleMatches } from "../match/index.js";
-import { walkSteps } from "./steps.js";
+import { stepRule } from "./steps.js";
 import { runTarget } from "./target-step.js";
 import type { RuleFormatter } from "./interp.js";
 
@@ -106,6 +106,11 @@ function enter(cc: CChain, dst: number, stats: CompiledStats): Frame {
   return { cc, a, ai: 0, b, bi: 0, i: -1 };
 }
 
+/** A frame positioned at the end of the built-in chain: RETURN with an empty stack takes the policy. */
+function atPolicy(start: CChain): Frame {
+  return { cc: start, a: EMPTY, ai: 0, b: EMPTY, bi: 0, i: start.rules.length };
+}
+
 /** The next candidate rule index of the frame, or -1 at the end of the chain. */
 function next(f: Frame): number {
   if (f.i >= 0) return f.i < f.cc.rules.length ? f.i++ : -1;
@@ -125,12 +130,8 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
   const start = table.compiled.get(pc.hook);
   if (!start) return TABLE_ACCEPT;
   const tname = table.name;
-  const steps = walkSteps(pc);
-  const step = steps.rule;
-  const onDecision = steps.decision;
   const stack: Frame[] = [];
   let f = enter(start, pc.skb.pkt.dst, table.stats);
-  const toPolicy = (): Frame => ({ cc: start, a: EMPTY, ai: 0, b: EMPTY, bi: 0, i: start.rules.length });
   for (;;) {
     const idx = next(f);
     const cc = f.cc;
@@ -138,19 +139,19 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
     if (idx < 0) {
       if (cc.chain.builtin) {
         const policy = cc.chain.policy ?? "ACCEPT";
-        step(cname, undefined, undefined, `policy ${policy}`);
+        stepRule(pc, cname, undefined, undefined, `policy ${policy}`);
         return policy === "DROP" ? { kind: "drop", rule: `${tname}:${cname}:policy DROP` } : TABLE_ACCEPT;
       }
-      step(cname, undefined, undefined, "return");
-      f = stack.pop() ?? toPolicy();
+      stepRule(pc, cname, undefined, undefined, "return");
+      f = stack.pop() ?? atPolicy(start);
       continue;
     }
     const r = cc.rules[idx]!;
     const site: RuleSite = { table: tname, chain: cname, rule: r.n };
-    if (!ruleMatches(r.rule, pc, site, onDecision)) continue;
-    const c = runTarget(r.rule.target, pc, `${tname}:${cname}:rule ${r.n}`, (v) => step(cname, r.n, r.text, v));
+    if (!ruleMatches(r.rule, pc, site)) continue;
+    const c = runTarget(r.rule.target, pc, cname, r.n, r.text);
     if (c.kind === "verdict") return c.verdict;
-    if (c.kind === "return") f = stack.pop() ?? toPolicy();
+    if (c.kind === "return") f = stack.pop() ?? atPolicy(start);
     else if (c.kind === "jump") {
       const to = table.compiled.get(c.chain);
       if (!to) return TABLE_ACCEPT;

@@ -11,7 +11,7 @@ import type { Chain, Rule, TableName } from "../rule.js";
 import type { PacketCtx, RuleSite } from "./context.js";
 import type { TableVerdict } from "./verdict.js";
 import { TABLE_ACCEPT } from "./verdict.js";
-import { walkSteps } from "./steps.js";
+import { stepRule } from "./steps.js";
 import { ruleMatches } from "../match/index.js";
 import { runTarget } from "./target-step.js";
 
@@ -37,17 +37,14 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
   const stack: { chain: Chain; next: number }[] = [];
   let chain = start;
   let i = 0;
-  const steps = walkSteps(pc);
-  const step = steps.rule;
-  const onDecision = steps.decision;
   for (let guard = 0; guard < MAX_STEPS; guard++) {
     if (i >= chain.rules.length) {
       if (chain.builtin) {
         const policy = chain.policy ?? "ACCEPT";
-        step(chain.name, undefined, undefined, `policy ${policy}`);
+        stepRule(pc, chain.name, undefined, undefined, `policy ${policy}`);
         return policy === "DROP" ? { kind: "drop", rule: `${table.name}:${chain.name}:policy DROP` } : TABLE_ACCEPT;
       }
-      step(chain.name, undefined, undefined, "return");
+      stepRule(pc, chain.name, undefined, undefined, "return");
       const back = stack.pop();
       if (back) {
         chain = back.chain;
@@ -61,13 +58,13 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
     const rule = chain.rules[i]!;
     const n = i + 1;
     const site: RuleSite = { table: table.name, chain: chain.name, rule: n };
-    if (!ruleMatches(rule, pc, site, onDecision)) {
-      if (opts.verbose) step(chain.name, n, opts.formatRule(chain.name, rule), "no match");
+    if (!ruleMatches(rule, pc, site)) {
+      if (opts.verbose) stepRule(pc, chain.name, n, opts.formatRule(chain.name, rule), "no match");
       i++;
       continue;
     }
     const text = opts.formatRule(chain.name, rule);
-    const c = runTarget(rule.target, pc, `${table.name}:${chain.name}:rule ${n}`, (v) => step(chain.name, n, text, v));
+    const c = runTarget(rule.target, pc, chain.name, n, text);
     if (c.kind === "verdict") return c.verdict;
     if (c.kind === "return") {
       const back = stack.pop();

@@ -1,21 +1,20 @@
-/** The trace steps a chain walk records, shared by both evaluators so their traces are identical. */
+/**
+ * The trace steps a chain walk records, shared by both evaluators so their traces are identical.
+ * Plain functions of the packet context (no per-packet closures: this runs for every rule hit).
+ */
 import type { PacketCtx } from "./context.js";
 import type { Decision } from "../choice.js";
 import { formatProbability } from "./verdict.js";
 
-export interface WalkSteps {
-  /** A rule (by 1-based number) or a chain's end (`policy …`, `return`). */
-  rule(chain: string, rule: number | undefined, text: string | undefined, verdict: string): void;
-  decision(d: Decision): void;
+/** A rule (by 1-based number) or, with `rule` undefined, a chain's end (`policy …`, `return`). */
+export function stepRule(pc: PacketCtx, chain: string, rule: number | undefined, text: string | undefined, verdict: string): void {
+  if (!pc.skb.trace.recording) return;
+  const base = { kind: "nf" as const, hook: pc.hook, table: pc.table, chain, verdict };
+  pc.skb.trace.step(pc.ns.name, rule === undefined ? base : text === undefined ? { ...base, rule } : { ...base, rule, text });
 }
 
-export function walkSteps(pc: PacketCtx): WalkSteps {
-  const node = pc.ns.name;
-  const trace = pc.skb.trace;
-  return {
-    rule: (chain, rule, text, verdict) =>
-      trace.step(node, { kind: "nf", hook: pc.hook, table: pc.table, chain, ...(rule !== undefined ? { rule } : {}), ...(text !== undefined ? { text } : {}), verdict }),
-    decision: (d) =>
-      trace.step(node, { kind: "nf-random", table: d.site.table, chain: d.site.chain, rule: d.site.rule, probability: formatProbability(d.site.probability), taken: d.taken, how: d.how }),
-  };
+export function stepDecision(pc: PacketCtx, d: Decision): void {
+  if (!pc.skb.trace.recording) return;
+  const s = d.site;
+  pc.skb.trace.step(pc.ns.name, { kind: "nf-random", table: s.table, chain: s.chain, rule: s.rule, probability: formatProbability(s.probability), taken: d.taken, how: d.how });
 }

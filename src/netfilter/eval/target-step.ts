@@ -11,6 +11,7 @@ import { TABLE_ACCEPT } from "./verdict.js";
 import { markTarget, connmarkTarget } from "../target/mark.js";
 import { notrackTarget } from "../target/notrack.js";
 import { natTarget } from "../target/nat.js";
+import { stepRule } from "./steps.js";
 
 export type Control =
   | { readonly kind: "next" }
@@ -22,52 +23,56 @@ const NEXT: Control = { kind: "next" };
 const RETURN: Control = { kind: "return" };
 const ACCEPTED: Control = { kind: "verdict", verdict: TABLE_ACCEPT };
 
-/** `where` names the rule (`nat:KUBE-SEP-X:rule 2`) for drop and reject dispositions. */
-export function runTarget(t: Target | undefined, pc: PacketCtx, where: string, step: (verdict: string) => void): Control {
+/** Runs rule `n` of `chain` (trace text `text`), which matched. */
+export function runTarget(t: Target | undefined, pc: PacketCtx, chain: string, n: number, text: string): Control {
   if (!t) {
-    step("counted (no target)");
+    stepRule(pc, chain, n, text, "counted (no target)");
     return NEXT;
   }
   switch (t.kind) {
     case "ACCEPT":
-      step("ACCEPT");
+      stepRule(pc, chain, n, text, "ACCEPT");
       return ACCEPTED;
     case "DROP":
-      step("DROP");
-      return { kind: "verdict", verdict: { kind: "drop", rule: where } };
+      stepRule(pc, chain, n, text, "DROP");
+      return { kind: "verdict", verdict: { kind: "drop", rule: ruleWhere(pc, chain, n) } };
     case "REJECT":
-      step(`REJECT --reject-with ${t.with}`);
-      return { kind: "verdict", verdict: { kind: "reject", rule: where, with: t.with } };
+      stepRule(pc, chain, n, text, `REJECT --reject-with ${t.with}`);
+      return { kind: "verdict", verdict: { kind: "reject", rule: ruleWhere(pc, chain, n), with: t.with } };
     case "RETURN":
-      step("RETURN");
+      stepRule(pc, chain, n, text, "RETURN");
       return RETURN;
     case "jump":
-      step(`${t.goto ? "goto" : "jump"} ${t.chain}`);
+      stepRule(pc, chain, n, text, `${t.goto ? "goto" : "jump"} ${t.chain}`);
       return { kind: "jump", chain: t.chain, goto: t.goto };
     case "DNAT":
     case "SNAT":
     case "MASQUERADE":
     case "REDIRECT": {
-      step(t.kind);
+      stepRule(pc, chain, n, text, t.kind);
       const bad = natTarget(t, pc);
-      return bad ? { kind: "verdict", verdict: { kind: "drop", rule: `${where} (${bad})` } } : ACCEPTED;
+      return bad ? { kind: "verdict", verdict: { kind: "drop", rule: `${ruleWhere(pc, chain, n)} (${bad})` } } : ACCEPTED;
     }
     case "MARK":
       markTarget(t, pc);
-      step(`MARK → 0x${pc.skb.mark.toString(16)}`);
+      stepRule(pc, chain, n, text, `MARK → 0x${pc.skb.mark.toString(16)}`);
       return NEXT;
     case "CONNMARK":
       connmarkTarget(t, pc);
-      step("CONNMARK");
+      stepRule(pc, chain, n, text, "CONNMARK");
       return NEXT;
     case "NOTRACK":
     case "CT":
       if (t.kind === "NOTRACK" || t.notrack) notrackTarget(pc);
-      step("NOTRACK");
+      stepRule(pc, chain, n, text, "NOTRACK");
       return NEXT;
     case "LOG":
     case "TRACE":
-      step(t.kind);
+      stepRule(pc, chain, n, text, t.kind);
       return NEXT;
   }
+}
+
+function ruleWhere(pc: PacketCtx, chain: string, n: number): string {
+  return `${pc.table}:${chain}:rule ${n}`;
 }

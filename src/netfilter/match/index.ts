@@ -1,7 +1,6 @@
 /** One rule's verdict on one packet: the IP header part, then each match extension in rule order. */
 import type { Match, Rule } from "../rule.js";
 import type { PacketCtx, RuleSite } from "../eval/context.js";
-import type { Decision } from "../choice.js";
 import { ipHeaderMatches } from "./ip-header.js";
 import { tcpudpMatches } from "./tcpudp.js";
 import { multiportMatches } from "./multiport.js";
@@ -13,7 +12,7 @@ import { statisticMatches } from "./statistic.js";
 import { recentMatches } from "./recent.js";
 import { physdevMatches } from "./physdev.js";
 
-export function matchExtension(m: Match, pc: PacketCtx, site: RuleSite, rule: Rule, onDecision: (d: Decision) => void): boolean {
+export function matchExtension(m: Match, pc: PacketCtx, site: RuleSite, rule: Rule): boolean {
   switch (m.module) {
     case "tcp":
     case "udp":
@@ -33,7 +32,7 @@ export function matchExtension(m: Match, pc: PacketCtx, site: RuleSite, rule: Ru
     case "addrtype":
       return addrtypeMatches(m, pc);
     case "statistic":
-      return statisticMatches(m, pc, site, rule.target?.kind === "jump" ? rule.target.chain : undefined, onDecision);
+      return statisticMatches(m, pc, site, rule.target?.kind === "jump" ? rule.target.chain : undefined);
     case "recent":
       return recentMatches(m, pc);
     case "physdev":
@@ -42,8 +41,9 @@ export function matchExtension(m: Match, pc: PacketCtx, site: RuleSite, rule: Ru
 }
 
 /** ipt_do_table's per-rule test: header first, then every match; the first miss ends it. */
-export function ruleMatches(rule: Rule, pc: PacketCtx, site: RuleSite, onDecision: (d: Decision) => void): boolean {
+export function ruleMatches(rule: Rule, pc: PacketCtx, site: RuleSite): boolean {
   if (!ipHeaderMatches(rule, pc)) return false;
-  for (const m of rule.matches) if (!matchExtension(m, pc, site, rule, onDecision)) return false;
+  const ms = rule.matches;
+  for (let k = 0; k < ms.length; k++) if (!matchExtension(ms[k]!, pc, site, rule)) return false;
   return true;
 }

@@ -6,14 +6,15 @@
  */
 import type { Match } from "../rule.js";
 import type { PacketCtx, RuleSite } from "../eval/context.js";
-import type { Decision } from "../choice.js";
+import { stepDecision } from "../eval/steps.js";
 
 export type StatisticMatch = Extract<Match, { module: "statistic" }>;
 
-export function statisticMatches(m: StatisticMatch, pc: PacketCtx, site: RuleSite, jumpTo: string | undefined, onDecision: (d: Decision) => void): boolean {
+export function statisticMatches(m: StatisticMatch, pc: PacketCtx, site: RuleSite, jumpTo: string | undefined): boolean {
   if (m.mode === "random") {
-    const d = pc.state.chooser.decide({ ...site, probability: m.probability, ...(jumpTo !== undefined ? { jumpTo } : {}) });
-    onDecision(d);
+    // One literal, no spreads: this runs for every random rule a new connection meets.
+    const d = pc.state.chooser.decide({ table: site.table, chain: site.chain, rule: site.rule, probability: m.probability, jumpTo });
+    stepDecision(pc, d);
     return d.taken !== m.neg;
   }
   // libxt_statistic stores every-1 and starts the counter at (every-1) - packet.

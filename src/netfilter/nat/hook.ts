@@ -15,17 +15,20 @@ import { invert } from "../conntrack/tuple.js";
 import type { Tuple } from "../conntrack/tuple.js";
 import type { PacketCtx } from "../eval/context.js";
 import type { FieldDiff, ManipType } from "./manip.js";
+import type { WalkOptions } from "../eval/interp.js";
+import type { TableVerdict } from "../eval/verdict.js";
 import { manipPkt } from "./manip.js";
 import { natInitialized, natNullBinding } from "./setup.js";
 
-export type WalkNat = () => { readonly kind: "accept" } | { readonly kind: "drop"; readonly rule: string } | { readonly kind: "reject"; readonly rule: string; readonly with: string };
+/** A chain walk over `table` (either evaluator). */
+export type WalkNat<T> = (table: T, pc: PacketCtx, opts: WalkOptions) => TableVerdict;
 
 export function manipTypeOf(hook: string): ManipType {
   return hook === "PREROUTING" || hook === "OUTPUT" ? "DST" : "SRC";
 }
 
 /** Runs the nat table at this hook for the packet in `pc`; returns the chain walk's verdict. */
-export function natHook(pc: PacketCtx, walk: WalkNat): ReturnType<WalkNat> {
+export function natHook<T>(pc: PacketCtx, walk: WalkNat<T>, table: T, opts: WalkOptions): TableVerdict {
   const ct = pc.skb.ct;
   if (!ct || ct.kind !== "conn") return { kind: "accept" };
   const m = manipTypeOf(pc.hook);
@@ -37,7 +40,7 @@ export function natHook(pc: PacketCtx, walk: WalkNat): ReturnType<WalkNat> {
   }
   if (ct.info === "NEW" || ct.info === "RELATED" || ct.info === "RELATED_REPLY") {
     if (!natInitialized(conn, m)) {
-      const v = walk();
+      const v = walk(table, pc, opts);
       if (v.kind !== "accept") return v;
       if (!natInitialized(conn, m)) natNullBinding(pc.state.conntrack, conn, m, pc.state.natRng, pc.ns.world.now);
     }
@@ -106,6 +109,7 @@ export function diffs(a: Ipv4Packet, b: Ipv4Packet, prefix = ""): FieldDiff[] {
 }
 
 function record(pc: PacketCtx, w: string, a: Ipv4Packet, b: Ipv4Packet): void {
+  if (!pc.skb.trace.recording) return;
   const d = diffs(a, b);
   if (d.length === 0) return;
   pc.skb.trace.step(pc.ns.name, { kind: "nat", hook: pc.hook, what: w, diffs: d });

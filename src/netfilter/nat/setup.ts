@@ -18,11 +18,12 @@ import { invert, tupleEqual } from "../conntrack/tuple.js";
 import { PROTO_TCP, PROTO_UDP } from "../../wire/packet.js";
 import type { ManipType } from "./manip.js";
 
+/** Fields are always present (undefined = not restricted): built once per new connection, kept monomorphic. */
 export interface NatBinding {
-  readonly minIp?: number;
-  readonly maxIp?: number;
-  readonly minPort?: number;
-  readonly maxPort?: number;
+  readonly minIp: number | undefined;
+  readonly maxIp: number | undefined;
+  readonly minPort: number | undefined;
+  readonly maxPort: number | undefined;
   /** --random / --random-fully: no "keep the original port" attempt. */
   readonly randomAll: boolean;
   readonly persistent: boolean;
@@ -47,7 +48,7 @@ export function natSetupInfo(table: ConntrackTable, c: Conn, range: NatBinding, 
 /** __nf_nat_alloc_null_binding(): no rule chose a NAT; the address stays, a clashing source port still moves. */
 export function natNullBinding(table: ConntrackTable, c: Conn, m: ManipType, rng: Rng, now: number): void {
   const ip = m === "SRC" ? c.orig.src : c.reply.src;
-  natSetupInfo(table, c, { minIp: ip, maxIp: ip, randomAll: false, persistent: false }, m, rng, now);
+  natSetupInfo(table, c, { minIp: ip, maxIp: ip, minPort: undefined, maxPort: undefined, randomAll: false, persistent: false }, m, rng, now);
 }
 
 function hasPorts(t: Tuple): boolean {

@@ -29,8 +29,10 @@ export function natTarget(t: NatTarget, pc: PacketCtx): string | undefined {
     case "SNAT":
       m = t.kind === "DNAT" ? "DST" : "SRC";
       range = {
-        ...(t.to.minIp !== undefined ? { minIp: t.to.minIp, maxIp: t.to.maxIp ?? t.to.minIp } : {}),
-        ...(t.to.minPort !== undefined ? { minPort: t.to.minPort, maxPort: t.to.maxPort ?? t.to.minPort } : {}),
+        minIp: t.to.minIp,
+        maxIp: t.to.maxIp ?? t.to.minIp,
+        minPort: t.to.minPort,
+        maxPort: t.to.maxPort ?? t.to.minPort,
         randomAll: t.random || (t.kind === "SNAT" && t.randomFully),
         persistent: t.persistent,
       };
@@ -41,7 +43,7 @@ export function natTarget(t: NatTarget, pc: PacketCtx): string | undefined {
       const nh = pc.skb.rt?.nexthop ?? pc.skb.pkt.dst;
       const src: Ipv4 | undefined = out ? pc.ns.selectAddr(out, nh, "universe") : undefined;
       if (src === undefined) return `${out?.name ?? "?"} ate my IP address (MASQUERADE found no address)`;
-      range = { minIp: src, maxIp: src, ...(t.toPorts ? { minPort: t.toPorts.min, maxPort: t.toPorts.max } : {}), randomAll: t.random || t.randomFully, persistent: false };
+      range = { minIp: src, maxIp: src, minPort: t.toPorts?.min, maxPort: t.toPorts?.max, randomAll: t.random || t.randomFully, persistent: false };
       break;
     }
     case "REDIRECT": {
@@ -53,7 +55,7 @@ export function natTarget(t: NatTarget, pc: PacketCtx): string | undefined {
         if (!first) return "REDIRECT: the input device has no address";
         ip = first.addr.addr;
       }
-      range = { minIp: ip, maxIp: ip, ...(t.toPorts ? { minPort: t.toPorts.min, maxPort: t.toPorts.max } : {}), randomAll: t.random, persistent: false };
+      range = { minIp: ip, maxIp: ip, minPort: t.toPorts?.min, maxPort: t.toPorts?.max, randomAll: t.random, persistent: false };
       break;
     }
   }
