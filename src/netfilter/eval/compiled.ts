@@ -31,6 +31,8 @@ interface CRule {
   readonly text: string;
   /** Destination this rule's header requires (`-d a/32`, not negated), if any. */
   readonly dst?: number;
+  /** The compiled chain a jump/goto target leads to, resolved once (set after every chain is compiled). */
+  to?: CChain;
 }
 
 interface CChain {
@@ -61,7 +63,16 @@ export class CompiledTable implements LoadedTable {
     formatRule: RuleFormatter,
   ) {
     this.chains = new Map(chains.map((c): [string, Chain] => [c.name, c]));
-    this.compiled = new Map(chains.map((c): [string, CChain] => [c.name, compileChain(c, formatRule)]));
+    const compiled = new Map(chains.map((c): [string, CChain] => [c.name, compileChain(c, formatRule)]));
+    for (const cc of compiled.values())
+      for (const r of cc.rules) {
+        const t = r.rule.target;
+        if (t?.kind === "jump") {
+          const to = compiled.get(t.chain);
+          if (to) r.to = to;
+        }
+      }
+    this.compiled = compiled;
   }
 }
 
@@ -153,7 +164,7 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
     if (c.kind === "verdict") return c.verdict;
     if (c.kind === "return") f = stack.pop() ?? atPolicy(start);
     else if (c.kind === "jump") {
-      const to = table.compiled.get(c.chain);
+      const to = r.to;
       if (!to) return TABLE_ACCEPT;
       if (!c.goto) stack.push(f);
       f = enter(to, pc.skb.pkt.dst, table.stats);

@@ -25,50 +25,52 @@ const ACCEPTED: Control = { kind: "verdict", verdict: TABLE_ACCEPT };
 
 /** Runs rule `n` of `chain` (trace text `text`), which matched. */
 export function runTarget(t: Target | undefined, pc: PacketCtx, chain: string, n: number, text: string): Control {
+  // Verdict texts are only built when someone keeps the steps (they cost more than the walk).
+  const rec = pc.skb.trace.recording;
   if (!t) {
-    stepRule(pc, chain, n, text, "counted (no target)");
+    if (rec) stepRule(pc, chain, n, text, "counted (no target)");
     return NEXT;
   }
   switch (t.kind) {
     case "ACCEPT":
-      stepRule(pc, chain, n, text, "ACCEPT");
+      if (rec) stepRule(pc, chain, n, text, "ACCEPT");
       return ACCEPTED;
     case "DROP":
-      stepRule(pc, chain, n, text, "DROP");
+      if (rec) stepRule(pc, chain, n, text, "DROP");
       return { kind: "verdict", verdict: { kind: "drop", rule: ruleWhere(pc, chain, n) } };
     case "REJECT":
-      stepRule(pc, chain, n, text, `REJECT --reject-with ${t.with}`);
+      if (rec) stepRule(pc, chain, n, text, `REJECT --reject-with ${t.with}`);
       return { kind: "verdict", verdict: { kind: "reject", rule: ruleWhere(pc, chain, n), with: t.with } };
     case "RETURN":
-      stepRule(pc, chain, n, text, "RETURN");
+      if (rec) stepRule(pc, chain, n, text, "RETURN");
       return RETURN;
     case "jump":
-      stepRule(pc, chain, n, text, `${t.goto ? "goto" : "jump"} ${t.chain}`);
+      if (rec) stepRule(pc, chain, n, text, `${t.goto ? "goto" : "jump"} ${t.chain}`);
       return { kind: "jump", chain: t.chain, goto: t.goto };
     case "DNAT":
     case "SNAT":
     case "MASQUERADE":
     case "REDIRECT": {
-      stepRule(pc, chain, n, text, t.kind);
+      if (rec) stepRule(pc, chain, n, text, t.kind);
       const bad = natTarget(t, pc);
       return bad ? { kind: "verdict", verdict: { kind: "drop", rule: `${ruleWhere(pc, chain, n)} (${bad})` } } : ACCEPTED;
     }
     case "MARK":
       markTarget(t, pc);
-      stepRule(pc, chain, n, text, `MARK → 0x${pc.skb.mark.toString(16)}`);
+      if (rec) stepRule(pc, chain, n, text, `MARK → 0x${pc.skb.mark.toString(16)}`);
       return NEXT;
     case "CONNMARK":
       connmarkTarget(t, pc);
-      stepRule(pc, chain, n, text, "CONNMARK");
+      if (rec) stepRule(pc, chain, n, text, "CONNMARK");
       return NEXT;
     case "NOTRACK":
     case "CT":
       if (t.kind === "NOTRACK" || t.notrack) notrackTarget(pc);
-      stepRule(pc, chain, n, text, "NOTRACK");
+      if (rec) stepRule(pc, chain, n, text, "NOTRACK");
       return NEXT;
     case "LOG":
     case "TRACE":
-      stepRule(pc, chain, n, text, t.kind);
+      if (rec) stepRule(pc, chain, n, text, t.kind);
       return NEXT;
   }
 }
