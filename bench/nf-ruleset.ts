@@ -21,7 +21,7 @@ export function serviceIp(i: number): number {
   return (SERVICE_BASE + 1 + i) >>> 0;
 }
 
-export function kubeProxyNat(services: number): Ruleset {
+export function kubeProxyNat(services: number, endpoints = ENDPOINTS_PER_SERVICE): Ruleset {
   const svcRules: Rule[] = [];
   const chains: Chain[] = [];
   for (let s = 0; s < services; s++) {
@@ -31,10 +31,10 @@ export function kubeProxyNat(services: number): Ruleset {
     const lb: Rule[] = [
       rule({ src: { addr: ipv4(10 << 24 | 244 << 16), len: 16, neg: true }, dst: { addr: ipv4(vip), len: 32, neg: false }, proto: { proto: 6, neg: false }, matches: [comment(`ns/svc${s}:http cluster IP`), tcp(80)], target: { kind: "jump", chain: "KUBE-MARK-MASQ", goto: false } }),
     ];
-    for (let e = 0; e < ENDPOINTS_PER_SERVICE; e++) {
+    for (let e = 0; e < endpoints; e++) {
       const ep = ((10 << 24) | (244 << 16) | ((s % 250) << 8) | (e + 2)) >>> 0;
       const sep = `KUBE-SEP-${String(s).padStart(11, "0")}E${e}XXXX`;
-      const left = ENDPOINTS_PER_SERVICE - e;
+      const left = endpoints - e;
       const stat: Match[] = left > 1 ? [{ module: "statistic", mode: "random", probability: Math.round(0x80000000 / left), neg: false }] : [];
       lb.push(rule({ matches: [comment(`ns/svc${s}:http -> ep${e}`), ...stat], target: { kind: "jump", chain: sep, goto: false } }));
       chains.push(
