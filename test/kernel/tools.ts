@@ -11,11 +11,16 @@ import { execFileSync } from "node:child_process";
 
 /** The commands materialize.ts and the scenario probes need. */
 export const REQUIRED_TOOLS = ["ip", "bridge", "ping", "curl", "traceroute", "nc", "node", "sysctl"] as const;
-export type Tool = (typeof REQUIRED_TOOLS)[number];
+/** What the netfilter cases (test/kernel/nf/) need on top: loading rulesets and flushing conntrack. */
+export const NF_TOOLS = ["iptables-restore", "iptables-save", "conntrack"] as const;
+export type Tool = (typeof REQUIRED_TOOLS)[number] | (typeof NF_TOOLS)[number];
+
+/** Debian packages that provide the tools. */
+const PACKAGES = "iproute2 iputils-ping curl traceroute netcat-openbsd procps iptables conntrack";
 
 export interface KernelAvailability {
   readonly root: boolean;
-  readonly present: Readonly<Record<Tool, boolean>>;
+  readonly present: Readonly<Partial<Record<Tool, boolean>>>;
   readonly missing: readonly Tool[];
   /** True when root and nothing is missing. */
   readonly usable: boolean;
@@ -44,18 +49,21 @@ export function searchPath(): string {
   return parts.join(":");
 }
 
-let cached: KernelAvailability | undefined;
+const cache = new Map<string, KernelAvailability>();
 
-export function kernelAvailability(): KernelAvailability {
-  if (cached) return cached;
+/** Root and `tools` present? The scenario tests ask for REQUIRED_TOOLS, the netfilter cases also for NF_TOOLS. */
+export function kernelAvailability(tools: readonly Tool[] = REQUIRED_TOOLS): KernelAvailability {
+  const key = tools.join(" ");
+  const hit = cache.get(key);
+  if (hit) return hit;
   const root = typeof process.getuid === "function" && process.getuid() === 0;
-  const present = {} as Record<Tool, boolean>;
-  for (const t of REQUIRED_TOOLS) present[t] = hasCommand(t);
-  const missing = REQUIRED_TOOLS.filter((t) => !present[t]);
+  const present: Partial<Record<Tool, boolean>> = {};
+  for (const t of tools) present[t] = hasCommand(t);
+  const missing = tools.filter((t) => !present[t]);
   const problems: string[] = [];
   if (!root) problems.push("not running as root (network namespaces need CAP_SYS_ADMIN + CAP_NET_ADMIN)");
-  if (missing.length > 0) problems.push(`missing tools: ${missing.join(", ")} (Debian: iproute2 iputils-ping curl traceroute netcat-openbsd procps)`);
-  cached = {
+  if (missing.length > 0) problems.push(`missing tools: ${missing.join(", ")} (Debian: ${PACKAGES})`);
+  const avail: KernelAvailability = {
     root,
     present,
     missing,
@@ -63,5 +71,6 @@ export function kernelAvailability(): KernelAvailability {
     reason: problems.join("; "),
     mustFail: process.env["CI"] === "true",
   };
-  return cached;
+  cache.set(key, avail);
+  return avail;
 }
