@@ -57,6 +57,11 @@ export interface AddrMatch {
   readonly addr: Ipv4;
   readonly len: number;
   readonly neg: boolean;
+  /**
+   * Only where the kernel keeps host bits (xt_conntrack's --ctorigsrc & co. store the address as
+   * written and print it back, `10.0.0.1/16`): that address. Matching always uses `addr`/`len`.
+   */
+  readonly written?: Ipv4;
 }
 
 /** An interface test (`-i`, `-o`): `eth+` matches every name starting `eth`. */
