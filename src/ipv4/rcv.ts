@@ -15,11 +15,16 @@ import { ipForward } from "./forward.js";
 import { ipError } from "./ip-error.js";
 import { nfVerdictEnds } from "./nf.js";
 
-/** What a packet looped back through `lo` keeps of its skb: route, conntrack entry, mark. */
+/**
+ * What a packet keeps of its skb when it re-enters the IP layer: looped back through `lo`
+ * (route, conntrack entry, mark), or passed up by a bridge after br_netfilter already ran
+ * PREROUTING for it (`prerouted`, ip_sabotage_in).
+ */
 export interface Looped {
-  readonly rt: Rt;
+  readonly rt?: Rt;
   readonly ct?: SkbCt;
   readonly mark: number;
+  readonly prerouted?: boolean;
 }
 
 export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: TraceHandle, looped?: Looped): void {
@@ -29,9 +34,11 @@ export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: Tra
     trace.end({ kind: "not-for-us", at, reason: `destination MAC is not ${dev.name}'s (PACKET_OTHERHOST)` });
     return;
   }
-  const skb: Skb = { pkt, trace, dev, pktType, mark: looped?.mark ?? 0, ...(looped ? { rt: looped.rt } : {}), ...(looped?.ct ? { ct: looped.ct } : {}) };
-  const v = ns.nf.hook(ns, "PREROUTING", skb, dev, undefined);
-  if (nfVerdictEnds(ns, skb, v, "PREROUTING")) return;
+  const skb: Skb = { pkt, trace, dev, pktType, mark: looped?.mark ?? 0, ...(looped?.rt ? { rt: looped.rt } : {}), ...(looped?.ct ? { ct: looped.ct } : {}) };
+  if (!looped?.prerouted) {
+    const v = ns.nf.hook(ns, "PREROUTING", skb, dev, undefined);
+    if (nfVerdictEnds(ns, skb, v, "PREROUTING")) return;
+  }
   if (!skb.rt) {
     const decision = routeInput(ns, skb, dev);
     if (decision.kind === "drop") return;

@@ -11,15 +11,37 @@ import type { TraceHandle } from "../trace/recorder.js";
 import type { EthFrame } from "../wire/packet.js";
 import { deliverUp } from "./receive.js";
 import { devXmit } from "./xmit.js";
+import { ipv4 } from "../core/ip.js";
+import type { Skb } from "../ipv4/skb.js";
+import type { Looped } from "../ipv4/rcv.js";
+import { brNfActive, brNfForward, brNfPreRouting } from "./br-netfilter.js";
+import { neighOutput } from "../neigh/neigh.js";
 
-export function brHandleFrame(port: Device, frame: EthFrame, trace: TraceHandle): void {
+export function brHandleFrame(port: Device, arrived: EthFrame, trace: TraceHandle): void {
   const br = port.master!;
   const node = br.ns.name;
   if (!br.up) {
     trace.end({ kind: "link-down", at: { node, stage: "br_handle_frame" }, dev: br.name });
     return;
   }
-  learn(br, port, frame, trace);
+  let frame = arrived;
+  // br_netfilter: the IPv4 PREROUTING hook runs before the bridge decides (NF_BR_PRE_ROUTING).
+  let skb: Skb | undefined;
+  if (brNfActive(br, frame)) {
+    const pre = brNfPreRouting(br, port, frame, trace);
+    if (pre.kind === "ended") return;
+    learn(br, port, frame, trace);
+    if (pre.kind === "up") {
+      deliverUp(br, { ...frame, dst: br.mac, payload: pre.skb.pkt }, trace, "host", carried(pre.skb));
+      return;
+    }
+    if (pre.kind === "bridged-dnat") {
+      if (brNfForward(br.ns, br, pre.skb, undefined)) neighOutput(br.ns, br, ipv4(pre.nexthop), pre.skb);
+      return;
+    }
+    frame = pre.frame;
+    skb = pre.skb;
+  } else learn(br, port, frame, trace);
   const group = frame.dst === BROADCAST_MAC || isMulticastMac(frame.dst);
   if (group) {
     flood(br, port, frame, trace, true);
@@ -28,7 +50,7 @@ export function brHandleFrame(port: Device, frame: EthFrame, trace: TraceHandle)
   const entry = br.fdb.get(frame.dst);
   if (entry?.local) {
     trace.step(node, { kind: "bridge", bridge: br.name, action: "local", mac: frame.dst });
-    deliverUp(br, frame, trace, "host");
+    deliverUp(br, frame, trace, "host", skb ? carried(skb) : undefined);
     return;
   }
   if (entry) {
@@ -38,10 +60,17 @@ export function brHandleFrame(port: Device, frame: EthFrame, trace: TraceHandle)
       return;
     }
     trace.step(node, { kind: "bridge", bridge: br.name, action: "fdb-hit", mac: frame.dst, port: entry.port.name });
-    devXmit(entry.port, frame, trace);
+    if (skb && !brNfForward(br.ns, br, skb, entry.port)) return;
+    devXmit(entry.port, skb ? { ...frame, payload: skb.pkt } : frame, trace);
     return;
   }
-  flood(br, port, frame, trace, false);
+  if (skb && !brNfForward(br.ns, br, skb, undefined)) return;
+  flood(br, port, skb ? { ...frame, payload: skb.pkt } : frame, trace, false);
+}
+
+/** What the IP layer keeps of a packet br_netfilter already ran PREROUTING for. */
+function carried(skb: Skb): Looped {
+  return { mark: skb.mark, prerouted: true, ...(skb.ct ? { ct: skb.ct } : {}) };
 }
 
 /** br_dev_xmit: a frame the host sends out of the bridge device itself. */

@@ -13,6 +13,7 @@ import type { PktType } from "../ipv4/skb.js";
 import { brHandleFrame } from "./bridge.js";
 import { arpRcv } from "../neigh/arp.js";
 import { ipRcv } from "../ipv4/rcv.js";
+import type { Looped } from "../ipv4/rcv.js";
 
 export function classify(dst: Mac, own: Mac): PktType {
   if (dst === own) return "host";
@@ -36,11 +37,11 @@ export function netifReceive(dev: Device, frame: EthFrame, trace: TraceHandle, f
 }
 
 /** Past any rx_handler: classify and hand to the protocol. */
-export function deliverUp(dev: Device, frame: EthFrame, trace: TraceHandle, forcedType?: PktType): void {
+export function deliverUp(dev: Device, frame: EthFrame, trace: TraceHandle, forcedType?: PktType, carried?: Looped): void {
   const pktType = forcedType ?? classify(frame.dst, dev.mac);
   if (frame.payload.kind === "arp") {
     arpRcv(dev, frame.payload, pktType, trace);
     return;
   }
-  ipRcv(dev, frame.payload, pktType, trace);
+  ipRcv(dev, frame.payload, pktType, trace, carried);
 }

@@ -23,7 +23,8 @@ export const NETNS_DEFAULTS: Readonly<Record<string, string>> = {
   "net.ipv4.neigh.default.mcast_solicit": "3",
   "net.ipv4.neigh.default.ucast_solicit": "3",
   "net.ipv4.neigh.default.retrans_time_ms": "1000",
-  "net.bridge.bridge-nf-call-iptables": "0",
+  // 1 where br_netfilter is loaded (Kubernetes nodes, and the kernel podpath is checked against).
+  "net.bridge.bridge-nf-call-iptables": "1",
 };
 
 export class Sysctls {

@@ -107,7 +107,8 @@ describe("bad input", () => {
   it("prints help on stdout with exit 0", async () => {
     const r = await runMain(["trace", "--help"]);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("Usage: podpath trace [--seed S] [--json] [--all] <scenario> <namespace> -- <command line…>");
+    expect(r.out).toContain("Usage: podpath trace [--seed S] [--json] [--all] [--enumerate | --choose X] <scenario> <namespace> -- <command line…>");
+    expect(r.out).toContain("--choose <target>");
   });
 
   it("turns a world the simulator cannot build into issues and exit 2", async () => {

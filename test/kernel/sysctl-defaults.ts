@@ -26,6 +26,7 @@ export const SYSCTL_KEYS = [
   "net.ipv4.neigh.default.ucast_solicit",
   "net.ipv4.neigh.default.retrans_time_ms",
   "net.ipv4.ip_default_ttl",
+  "net.bridge.bridge-nf-call-iptables",
 ] as const;
 
 /** Observed on Linux 6.18 in a namespace made by `ip netns add`. */
@@ -45,6 +46,8 @@ export const OBSERVED_DEFAULTS: Readonly<Record<string, string>> = {
   "net.ipv4.neigh.default.ucast_solicit": "3",
   "net.ipv4.neigh.default.retrans_time_ms": "1000",
   "net.ipv4.ip_default_ttl": "64",
+  // br_netfilter is loaded on the machines podpath is checked on (as on every Kubernetes node).
+  "net.bridge.bridge-nf-call-iptables": "1",
 };
 
 /** Key → value as `sysctl -n` prints it (tabs kept), or null when the key does not exist. */
