@@ -1,8 +1,7 @@
 /**
  * `-j DNAT` and `-j REDIRECT` (iptables extensions/libxt_DNAT.c, kernel net/netfilter/xt_nat.c
  * and xt_REDIRECT.c). DNAT: `--to-destination` (mandatory), `--random`, `--persistent`.
- * REDIRECT: `--to-ports` (optional), `--random` — which counts only together with
- * `--to-ports` (__DNAT_fcheck()), so a bare `--random` is dropped as the real tool drops it.
+ * REDIRECT: `--to-ports` (optional), `--random`.
  * Only the nat table's PREROUTING and OUTPUT may use either (check-hooks.ts).
  */
 import type { NatRange, Target } from "../../rule.js";
@@ -53,7 +52,7 @@ export const redirectTarget: TargetExt = {
         else if (arg) toPorts = parseNatPorts(ctx, arg, arg.text);
       },
       finish(): Redirect {
-        return { kind: "REDIRECT", ...(toPorts ? { toPorts } : {}), random: random && toPorts !== undefined };
+        return { kind: "REDIRECT", ...(toPorts ? { toPorts } : {}), random };
       },
     };
   },

@@ -1,7 +1,7 @@
 /**
  * `-j LOG` (iptables extensions/libxt_LOG.c, kernel net/netfilter/xt_LOG.c): `--log-prefix`
  * (at least one character; longer than 29 is cut to 29, as the fixed kernel buffer holds
- * it) and `--log-level` as a number 0..7 or a syslog name (any case). Level 4 (warning) is
+ * it) and `--log-level` as a number 0..7 or a lower-case syslog name. Level 4 (warning) is
  * the default and is not printed by iptables-save. The `--log-tcp-*`, `--log-ip-options`,
  * `--log-uid` and `--log-macdecode` flags are known but not modelled.
  */
@@ -43,7 +43,7 @@ export const logTarget: TargetExt = {
         }
         if (!arg) return;
         if (id === "level") {
-          const n = strtoui(arg.text, 0, 7) ?? LEVELS.get(arg.text.toLowerCase());
+          const n = strtoui(arg.text, 0, 7) ?? LEVELS.get(arg.text);
           if (n === undefined) ctx.issue("bad-log-level", `log level "${arg.text}" unknown`, arg.at);
           else level = n;
           return;

@@ -57,7 +57,7 @@ export const markTarget: TargetExt = {
       },
       finish(at): MarkTarget | undefined {
         if (vm === undefined) {
-          ctx.issue("option-required", "MARK target: Parameter --set/and/or/xor-mark is required", at);
+          ctx.issue("option-required", "MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required", at);
           return undefined;
         }
         return { kind: "MARK", value: vm.value, mask: vm.mask };

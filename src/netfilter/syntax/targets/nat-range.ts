@@ -68,7 +68,9 @@ export function parseNatPorts(ctx: ParseCtx, arg: Tok, text: string): { min: num
 /** parse_to(): `[ip[-ip]][:ports]`. */
 export function parseNatTo(ctx: ParseCtx, arg: Tok): NatRange | undefined {
   const text = arg.text;
-  const colon = text.indexOf(":");
+  // parse_to(): a second colon means an IPv6 address, which then fails as an IPv4 one.
+  const first = text.indexOf(":");
+  const colon = first >= 0 && text.indexOf(":", first + 1) >= 0 ? -1 : first;
   let ports: { min: number; max: number } | undefined;
   if (colon >= 0) {
     ports = parseNatPorts(ctx, arg, text.slice(colon + 1));
