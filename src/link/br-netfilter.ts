@@ -4,8 +4,9 @@
  * in/out device and the ports as physdev in/out:
  *  - br_nf_pre_routing: PREROUTING (conntrack, DNAT). If the destination address changed, the
  *    packet is routed again (br_nf_pre_routing_finish): a new destination reached through the
- *    same bridge stays bridged to that host's MAC ("bridged DNAT", no ip_forward needed, TTL
- *    kept); any other goes up to the IP stack as if sent to the bridge's own MAC.
+ *    same bridge stays bridged to that host's MAC ("bridged DNAT", TTL kept — but only with
+ *    forwarding on: otherwise the input route is unreachable and the packet dies in ip_error);
+ *    any other goes up to the IP stack as if sent to the bridge's own MAC.
  *  - br_nf_forward_ip: FORWARD, then br_nf_post_routing: POSTROUTING (SNAT, un-DNAT of replies,
  *    conntrack confirmation) for a frame bridged out of a port.
  * A frame for the bridge's own MAC goes up with PREROUTING already done (ip_sabotage_in).
@@ -45,8 +46,10 @@ export function brNfPreRouting(br: Device, port: Device, frame: EthFrame & { pay
   const v = ns.nf.hook(ns, "PREROUTING", skb, br, undefined);
   if (nfVerdictEnds(ns, skb, v, "PREROUTING")) return { kind: "ended" };
   if (skb.pkt.dst !== before) {
+    // ip_route_input() first: with forwarding off on the bridge it yields an unreachable route,
+    // so the packet goes up and ip_error drops it silently (checked on Linux 6.18).
     const r = routeOutput(ns, skb.pkt.dst);
-    if (r.ok && !r.local && r.dev === br) return { kind: "bridged-dnat", skb, nexthop: r.nexthop };
+    if (r.ok && !r.local && r.dev === br && ns.sysctl.forwarding(br.name)) return { kind: "bridged-dnat", skb, nexthop: r.nexthop };
     return { kind: "up", skb };
   }
   return { kind: "bridge", frame: skb.pkt === frame.payload ? frame : { ...frame, payload: skb.pkt }, skb };
