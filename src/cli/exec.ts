@@ -31,6 +31,8 @@ export interface ExecArgs {
 export interface TraceArgs extends ExecArgs {
   readonly json: boolean;
   readonly all: boolean;
+  /** Every iptables rule walked is a step, matched or not. */
+  readonly allRules?: boolean;
 }
 
 interface Prepared {
@@ -61,6 +63,7 @@ function prepare(args: ExecArgs, io: CliIo, deps: CliDeps): Prepared | number {
     }
     options = { seed, chooser: c };
   }
+  if ("allRules" in args && args.allRules === true) options = { ...options, allRules: true };
   return { spec, command: commandLine(words), options, enumerate: choice.enumerate };
 }
 

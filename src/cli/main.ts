@@ -76,9 +76,10 @@ function program(io: CliIo, deps: CliDeps, done: (code: number) => void): Comman
       .argument("<namespace>", "host to run on")
       .argument("<command...>", "the command line, after --")
       .option("--json", "print the traces and the tool's output as one JSON document")
-      .option("--all", "also show ARP traces and flooded copies a host ignored"),
-  )).action((scenario: string, namespace: string, words: string[], o: SeedOpts & ChoiceOpts & { json?: boolean; all?: boolean }) => {
-    done(traceCmd({ scenario, namespace, words, json: o.json === true, all: o.all === true, ...seedOf(o), ...choicesOf(o) }, io, deps));
+      .option("--all", "also show ARP traces and flooded copies a host ignored")
+      .option("--all-rules", "show every iptables rule walked, also those that did not match"),
+  )).action((scenario: string, namespace: string, words: string[], o: SeedOpts & ChoiceOpts & { json?: boolean; all?: boolean; allRules?: boolean }) => {
+    done(traceCmd({ scenario, namespace, words, json: o.json === true, all: o.all === true, allRules: o.allRules === true, ...seedOf(o), ...choicesOf(o) }, io, deps));
   });
 
   withSeed(

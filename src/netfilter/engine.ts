@@ -41,7 +41,7 @@ const STAGES: Readonly<Record<NfHook, readonly Stage[]>> = {
 
 export interface EngineOptions {
   readonly formatRule: RuleFormatter;
-  /** Trace rules that did not match too. */
+  /** Trace rules that did not match too (default: as the world says, `podpath trace --all-rules`). */
   readonly verbose?: boolean;
   /** `compiled` (default, indexed) or `interp` (the reference walk); both give the same verdicts and traces. */
   readonly evaluator?: "compiled" | "interp";
@@ -53,6 +53,7 @@ export class IptablesEngine implements Netfilter {
   readonly conntrackOn: boolean;
   private readonly state: NfState;
   private readonly walkOptions: WalkOptions;
+  private readonly verboseOptions: WalkOptions;
   private readonly walk: (t: CompiledTable, pc: PacketCtx, o: WalkOptions) => TableVerdict;
 
   constructor(
@@ -63,6 +64,7 @@ export class IptablesEngine implements Netfilter {
     for (const t of ruleset.tables) this.tables.set(t.name, new CompiledTable(t.name, t.chains, options.formatRule));
     this.conntrackOn = needsConntrack(ruleset);
     this.walkOptions = { formatRule: options.formatRule, verbose: options.verbose ?? false };
+    this.verboseOptions = { formatRule: options.formatRule, verbose: true };
     this.walk = options.evaluator === "interp" ? walkTable : walkCompiled;
     this.state = {
       conntrack: this.conntrack,
@@ -76,7 +78,7 @@ export class IptablesEngine implements Netfilter {
   }
 
   hook(ns: Netns, hook: NfHook, skb: Skb, inDev: Device | undefined, outDev: Device | undefined): NfVerdict {
-    const opts = this.walkOptions;
+    const opts = this.options.verbose === undefined && ns.world.traceAllRules ? this.verboseOptions : this.walkOptions;
     const walk = this.walk;
     for (const stage of STAGES[hook]) {
       let v: TableVerdict = ACCEPT;

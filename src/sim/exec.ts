@@ -24,6 +24,8 @@ export interface ExecOptions {
   readonly limitSeconds?: number;
   /** Where iptables' random choices come from (default: sampled from the seed; see netfilter/choice.ts). */
   readonly chooser?: (world: World) => Chooser;
+  /** Trace every iptables rule walked, matched or not. */
+  readonly allRules?: boolean;
 }
 
 export interface SimRun {
@@ -39,6 +41,7 @@ export function simulate(spec: WorldSpec, netns: string, command: string, option
   if (!built.ok) throw new InputError(built.issues);
   const world = built.value;
   if (options.chooser) world.chooser = options.chooser(world);
+  if (options.allRules) world.traceAllRules = true;
   return runOn(world, netns, command, options);
 }
 

@@ -21,6 +21,8 @@ export class World {
   readonly log = new TraceLog();
   /** Where iptables' `statistic --mode random` gets its coin flips (netfilter/choice.ts). */
   chooser: Chooser;
+  /** Trace every iptables rule walked, matched or not (`podpath trace --all-rules`). */
+  traceAllRules = false;
 
   constructor(
     readonly name: string,
