@@ -13,7 +13,7 @@
  *  - a table exists afterwards only if its block declared or changed something; it then has
  *    all its built-in chains (policy ACCEPT unless set);
  *  - `-A`/`-I` need the chain to exist, and a jump/goto target must already exist (as a user
- *    chain: jumping to a built-in chain is refused, EOPNOTSUPP);
+ *    chain: nf_tables refuses a jump to a base chain);
  *  - counters are kept as written, as with `-c` (without `-c` the kernel would start at 0).
  *
  * Then, per table, the kernel's commit-time checks: check-hooks.ts and check-loops.ts.
@@ -285,7 +285,7 @@ function applyCommand(table: TableState, cmd: NonNullable<ReturnType<typeof pars
           return;
         }
         if (to.builtin) {
-          issue("jump-to-builtin", `cannot ${t.goto ? "goto" : "jump to"} the built-in chain ${t.chain} (RULE_APPEND failed: Operation not supported)`, at);
+          issue("jump-to-builtin", `cannot ${t.goto ? "goto" : "jump to"} the built-in chain ${t.chain}: only user chains can be jump targets (the kernel refuses it: RULE_APPEND failed)`, at);
           return;
         }
       }

@@ -229,6 +229,8 @@ export function parseRuleLine(
 
     if (slot !== undefined && spec !== undefined) {
       slot.option(spec, tok, args, neg);
+      // Like the real tool, a line stops at its first problem.
+      if (failed) return undefined;
       continue;
     }
 
