@@ -90,7 +90,11 @@ export function handCases(): NfCase[] {
     mkCase("mark-in-nat-first-packet-only", ["MARK in nat PREROUTING", "mark"], rulesetText({
       nat: { rules: [rule("PREROUTING", { p: "tcp" }, [], "-j MARK --set-xmark 0x2/0xffffffff")] },
       filter: { rules: [rule("FORWARD", { i: "eth1", p: "tcp" }, ["-m mark ! --mark 0x2"], "-j DROP")] },
-    }), [tcp("client", SERVER, 9000)], { note: "nat sees only a connection's first packet: the client's ACK is unmarked" }),
+    }), [tcp("client", SERVER, 9000)], { note: "no rule here needs conntrack (no NAT target, no conntrack/state match), so the kernel tracks nothing in this namespace and nat chains never run: the SYN is unmarked" }),
+    mkCase("mark-in-nat-conntrack-on", ["MARK in nat PREROUTING", "mark", "conntrack --ctstate INVALID"], rulesetText({
+      nat: { rules: [rule("PREROUTING", { p: "tcp" }, [], "-j MARK --set-xmark 0x2/0xffffffff")] },
+      filter: { rules: [rule("INPUT", {}, ["-m conntrack --ctstate INVALID"], "-j DROP"), rule("FORWARD", { i: "eth1", p: "tcp" }, ["-m mark ! --mark 0x2"], "-j DROP")] },
+    }), [tcp("client", SERVER, 9000)], { note: "an unrelated conntrack rule turns tracking on: nat now sees the first packet only, so the SYN passes marked and the client's ACK is dropped unmarked" }),
     mkCase("mark-mangle-before-filter", ["MARK in mangle FORWARD", "mark", "table order"], rulesetText({
       mangle: { rules: [rule("FORWARD", { d: `${SERVER2}/32` }, [], "-j MARK --set-xmark 0x10/0x10")] },
       filter: { rules: [rule("FORWARD", {}, ["-m mark --mark 0x10/0x10"], "-j REJECT --reject-with icmp-host-prohibited")] },

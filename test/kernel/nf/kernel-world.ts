@@ -2,15 +2,20 @@
  * The kernel's side of the netfilter cases: the topology built once in real namespaces
  * (materialize.ts), then for each case
  *
- *   1. `iptables-restore` into the router: the case's tables replace the ones it names, every
- *      other table is emptied (ACCEPT policies) in the same restore;
- *   2. `iptables-save` read back (so a case can be checked to be in the kernel's own form);
- *   3. `conntrack -F` in the router, so no connection of an earlier case is ESTABLISHED here;
- *   4. the case's commands, one after the other, each answer recorded.
+ *   1. `iptables-restore` of empty tables (ACCEPT policies) into the router, then a wait until
+ *      /proc/net/xt_recent/ is empty: a `recent` list lives as long as some rule names it, and
+ *      iptables-nft adds a restore's new rules before it frees the old ones (freeing is
+ *      deferred to a work queue), so restoring the next case directly would hand it the
+ *      previous case's list — its entries and even its --mask, which is fixed when the list
+ *      is created;
+ *   2. `iptables-restore` of the case: its tables, and empty versions of the others;
+ *   3. `iptables-save` read back (so a case can be checked to be in the kernel's own form);
+ *   4. `conntrack -F` in the router, so no connection of an earlier case is ESTABLISHED here;
+ *   5. the case's commands, one after the other, each answer recorded.
  *
- * Emptying the tables also ends what rules own: `recent` lists and `statistic` nth counters
- * belong to the rule instances and go with them. ARP entries survive from case to case, which
- * changes no tool's output (only timings, which normalize.ts removes).
+ * `statistic --mode nth` counters belong to rule instances and start over with the new rules.
+ * ARP entries survive from case to case, which changes no tool's output (only timings, which
+ * normalize.ts removes).
  *
  * Nothing here imports the simulator.
  */
@@ -24,6 +29,7 @@ import { RULES_NS, topology } from "./topology.js";
 
 /** A command's harness timeout; every case command ends on its own within ~3 s. */
 export const STEP_TIMEOUT_MS = 15_000;
+const RECENT_POLL_MS = 20;
 
 export interface StepAnswer extends Answer {
   readonly netns: string;
@@ -79,8 +85,21 @@ export async function startNfKernel(): Promise<NfKernel> {
     return run(["ip", "netns", "exec", realNs, ...argv], STEP_TIMEOUT_MS, input);
   };
 
+  /** Empties every table, then waits (up to 5 s) until no `recent` list is left. */
+  const reset = async (): Promise<void> => {
+    const r = await inNs(RULES_NS, ["iptables-restore"], restoreText(""));
+    if (r.exitCode !== 0) throw new Error(`emptying the router's tables failed: ${r.stderr}`);
+    for (let waited = 0; ; waited += RECENT_POLL_MS) {
+      const ls = await inNs(RULES_NS, ["ls", "-A", "/proc/net/xt_recent"]);
+      if (ls.exitCode !== 0 || ls.stdout.trim() === "") return;
+      if (waited >= 5_000) throw new Error(`recent lists outlived their rules: ${ls.stdout.trim()}`);
+      await new Promise((res) => setTimeout(res, RECENT_POLL_MS));
+    }
+  };
+
   const runCase = async (c: NfCase): Promise<KernelCaseAnswer> => {
     const t0 = Date.now();
+    await reset();
     const r = await inNs(RULES_NS, ["iptables-restore"], restoreText(c.tables));
     const saved = await inNs(RULES_NS, ["iptables-save"]);
     const flushed = await inNs(RULES_NS, ["conntrack", "-F"]);
