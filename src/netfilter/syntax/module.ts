@@ -5,8 +5,9 @@
  *  - `options`: its long options, with the x6 option flags libxtables checks for it
  *    (XTOPT_INVERT, XTOPT_MULTI, XTOPT_MAND, `excl`, `also`); options.ts runs those checks;
  *  - `create()`: a fresh instance per `-m name` / `-j NAME` (the kernel blob it fills);
- *  - `save()`: the `iptables-save` text (each piece with its leading space, as the C code
- *    prints it) and `print()`: the `iptables -L -n` text.
+ *  - each extension file also exports its save (iptables-save text, each piece with its
+ *    leading space as the C code prints it) and print (`iptables -L -n` text) functions, which
+ *    matches/index.ts and targets/index.ts dispatch on.
  *
  * Extensions report problems through ParseCtx and never throw.
  */
@@ -64,9 +65,4 @@ export interface TargetExt {
   readonly name: string;
   readonly options: readonly OptionSpec[];
   create(ctx: ParseCtx): Instance<Target>;
-}
-
-/** The `-L` printers get the format bits that change extension output. */
-export interface PrintFormat {
-  readonly numeric: boolean;
 }

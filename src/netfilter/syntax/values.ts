@@ -9,14 +9,14 @@
  *  - xtables_ipparse_any() for one address: `a.b.c.d[/len|/a.b.c.d]`;
  *  - xtables_parse_interface(): a device name of at most 15 characters, `+` at the end is a
  *    prefix wildcard;
- *  - the hexadecimal and dotted forms the printers use.
+ *  - `value[/mask]` (XTTYPE_MARKMASK32) and the hexadecimal form the printers use.
  *
  * Addresses are dotted quads only: the real tool also resolves host names and takes
  * inet_aton() short forms (`10/8`, `1.2.3`) and comma lists (which become several rules); a
  * simulator reading a saved ruleset never sees those, so they are refused with a clear issue.
  */
 import type { Ipv4 } from "../../core/ip.js";
-import { formatIpv4, ipv4, maskOf, parseIpv4 } from "../../core/ip.js";
+import { maskOf, parseIpv4 } from "../../core/ip.js";
 import { serviceByName } from "./services.js";
 
 /** C `strtoul(…, 0)` over the whole string, in [min, max]; undefined when it would fail. */
@@ -103,15 +103,6 @@ export function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
 }
 
-/** xtables_ipmask_to_numeric(): `/len` for a contiguous mask, `/a.b.c.d` otherwise. */
-export function maskSuffix(mask: number): string {
-  const len = maskLength(mask);
-  return len === undefined ? `/${formatIpv4(mask)}` : `/${len}`;
-}
-
-export function addrFromMask(mask: number): Ipv4 {
-  return ipv4(mask);
-}
 
 /**
  * C `strtoul(s, &end, 0)` on a prefix: the number and the rest of the text, or undefined

@@ -9,12 +9,12 @@ import { formatIpv4, parseIpv4 } from "../../../core/ip.js";
 import type { NatRange } from "../../rule.js";
 import type { ParseCtx, Tok } from "../module.js";
 import { IPPROTO_DCCP, IPPROTO_ICMP, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from "../protocols.js";
-import { serviceByName, } from "../services.js";
+import { serviceByName } from "../services.js";
 import { strtouiPrefix } from "../values.js";
 
 const PORT_PROTOS = new Set([IPPROTO_TCP, IPPROTO_UDP, IPPROTO_SCTP, IPPROTO_DCCP, IPPROTO_ICMP]);
 
-export function portOk(ctx: ParseCtx): boolean {
+function portOk(ctx: ParseCtx): boolean {
   const p = ctx.proto();
   return p !== undefined && PORT_PROTOS.has(p.proto);
 }
