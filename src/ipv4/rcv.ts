@@ -25,6 +25,8 @@ export interface Looped {
   readonly ct?: SkbCt;
   readonly mark: number;
   readonly prerouted?: boolean;
+  /** br_netfilter's bridge port the frame came in by (nf_bridge->physindev), kept while routed. */
+  readonly physIn?: Device;
 }
 
 export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: TraceHandle, looped?: Looped): void {
@@ -34,7 +36,7 @@ export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: Tra
     trace.end({ kind: "not-for-us", at, reason: `destination MAC is not ${dev.name}'s (PACKET_OTHERHOST)` });
     return;
   }
-  const skb: Skb = { pkt, trace, dev, pktType, mark: looped?.mark ?? 0, ...(looped?.rt ? { rt: looped.rt } : {}), ...(looped?.ct ? { ct: looped.ct } : {}) };
+  const skb: Skb = { pkt, trace, dev, pktType, mark: looped?.mark ?? 0, ...(looped?.rt ? { rt: looped.rt } : {}), ...(looped?.ct ? { ct: looped.ct } : {}), ...(looped?.physIn ? { phys: { in: looped.physIn } } : {}) };
   if (!looped?.prerouted) {
     const v = ns.nf.hook(ns, "PREROUTING", skb, dev, undefined);
     if (nfVerdictEnds(ns, skb, v, "PREROUTING")) return;

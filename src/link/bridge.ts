@@ -70,7 +70,7 @@ export function brHandleFrame(port: Device, arrived: EthFrame, trace: TraceHandl
 
 /** What the IP layer keeps of a packet br_netfilter already ran PREROUTING for. */
 function carried(skb: Skb): Looped {
-  return { mark: skb.mark, prerouted: true, ...(skb.ct ? { ct: skb.ct } : {}) };
+  return { mark: skb.mark, prerouted: true, ...(skb.ct ? { ct: skb.ct } : {}), ...(skb.phys?.in ? { physIn: skb.phys.in } : {}) };
 }
 
 /** br_dev_xmit: a frame the host sends out of the bridge device itself. */

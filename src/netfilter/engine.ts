@@ -9,8 +9,10 @@
  *   POSTROUTING  mangle → nat (SNAT) → confirm
  *
  * A table only runs where the ruleset has it (iptables-nft registers a table's hooks when the
- * table exists). Connection tracking runs when something needs it — a nat table, a conntrack or
- * state match, a NOTRACK/CT target — as nf_ct_netns_get() turns it on in the kernel.
+ * table exists). Connection tracking runs only when a rule needs it — a NAT target, a conntrack
+ * or state match, CT/NOTRACK, CONNMARK — as those extensions' nf_ct_netns_get() turns it on in
+ * the kernel. A nat table alone does not: without conntrack its chains are never walked (seen on
+ * Linux 6.18: a nat PREROUTING chain holding only MARK rules counts no packets at all).
  */
 import type { Device } from "../netns/device.js";
 import type { Netns } from "../netns/netns.js";
@@ -123,12 +125,10 @@ export class IptablesEngine implements Netfilter {
   }
 }
 
+const CT_TARGETS: ReadonlySet<string> = new Set(["DNAT", "SNAT", "MASQUERADE", "REDIRECT", "CT", "NOTRACK", "CONNMARK"]);
+
 function needsConntrack(rs: Ruleset): boolean {
-  return rs.tables.some(
-    (t) =>
-      t.name === "nat" ||
-      t.chains.some((c) =>
-        c.rules.some((r) => r.matches.some((m) => m.module === "conntrack" || m.module === "state") || r.target?.kind === "NOTRACK" || r.target?.kind === "CT"),
-      ),
+  return rs.tables.some((t) =>
+    t.chains.some((c) => c.rules.some((r) => r.matches.some((m) => m.module === "conntrack" || m.module === "state") || (r.target !== undefined && CT_TARGETS.has(r.target.kind)))),
   );
 }

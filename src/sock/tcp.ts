@@ -157,7 +157,10 @@ function serverSegment(ns: Netns, skb: Skb, conn: TcpConn, seg: TcpSegment, key:
   if (l.kind === "http" && seg.data.length > 0) reply = httpResponse(l, body);
   if (reply === undefined) return;
   conn.ack = seg.seq + seg.data.length;
-  send(ns, conn, { ack: true, psh: true, fin: true }, reply, `${l.kind} response`, skb.trace);
+  // The response, then the FIN of close() in a segment of its own, as Linux sends them.
+  send(ns, conn, { ack: true, psh: true }, reply, `${l.kind} response`, skb.trace);
+  conn.seq += Buffer.byteLength(reply);
+  send(ns, conn, { ack: true, fin: true }, "", `${l.kind} close`, skb.trace);
   ns.sockets.conns.delete(key);
 }
 
