@@ -4,6 +4,7 @@
  * `node --expose-gc --import tsx`, so suites can force GC before memory snapshots.
  */
 import { runLpmSuite } from "./lpm.js";
+import { runNfSuite } from "./nf.js";
 
 interface Suite {
   readonly name: string;
@@ -13,6 +14,7 @@ interface Suite {
 
 const SUITES: readonly Suite[] = [
   { name: "lpm", what: "IPv4 longest-prefix match: fast range index vs linear, cidr-matcher, ipaddr.js", run: () => runLpmSuite() },
+  { name: "nf", what: "iptables nat PREROUTING on kube-proxy-shaped rulesets: compiled evaluator vs the reference interpreter", run: () => runNfSuite() },
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith("-"));
