@@ -20,17 +20,16 @@
  * clustered short options (`-fv`), `-c` counters (use the `[p:b]` prefix), and the commands
  * that make no sense in a saved ruleset (-D -R -C -L -S -F -Z -E).
  */
-import type { Ipv4 } from "../../core/ip.js";
-import { ipv4 } from "../../core/ip.js";
 import type { Position } from "../../core/issue.js";
 import type { AddrMatch, Counters, IfaceMatch, Match, ProtoMatch, Rule, TableName, Target } from "../rule.js";
+import { BASE_LONG, COMMAND_NAMES, protoMatch, readAddr, SHORT_NO_ARG, SHORT_WITH_ARG } from "./base-options.js";
 import { KNOWN_UNMODELLED_MATCHES, MATCHES } from "./matches/index.js";
 import type { MatchExt, OptionSpec, ParseCtx, Tok } from "./module.js";
 import type { Candidate } from "./options.js";
 import { ExtSlot, resolveLong } from "./options.js";
-import { parseProtocol, protocolName } from "./protocols.js";
+import { parseProtocol } from "./protocols.js";
 import { KNOWN_TARGET_NAMES, STANDARD_VERDICTS, TARGETS } from "./targets/index.js";
-import { maskLength, parseAddrMask, parseInterface } from "./values.js";
+import { parseInterface } from "./values.js";
 
 export type Command =
   | { readonly kind: "append"; readonly chain: Tok; readonly rule: Rule; readonly jump?: Tok }
@@ -45,27 +44,6 @@ export interface IssueSink {
 
 /** XT_EXTENSION_MAXNAMELEN is 29: names must be shorter. */
 export const MAX_CHAIN_NAME = 28;
-
-/** iptables' base long options (original_opts[] of xtables.c), for prefix resolution. */
-const BASE_LONG: readonly (readonly [string, string, boolean])[] = [
-  ["append", "A", true], ["delete", "D", true], ["check", "C", true], ["insert", "I", true], ["replace", "R", true],
-  ["list", "L", false], ["list-rules", "S", false], ["flush", "F", false], ["zero", "Z", false], ["new-chain", "N", true],
-  ["delete-chain", "X", false], ["rename-chain", "E", true], ["policy", "P", true], ["source", "s", true],
-  ["destination", "d", true], ["src", "s", true], ["dst", "d", true], ["protocol", "p", true], ["in-interface", "i", true],
-  ["jump", "j", true], ["table", "t", true], ["match", "m", true], ["numeric", "n", false], ["out-interface", "o", true],
-  ["verbose", "v", false], ["wait", "w", false], ["wait-interval", "W", false], ["exact", "x", false],
-  ["fragments", "f", false], ["version", "V", false], ["help", "h", false], ["line-numbers", "0", false],
-  ["modprobe", "M", true], ["set-counters", "c", true], ["goto", "g", true], ["ipv4", "4", false], ["ipv6", "6", false],
-];
-
-/** Short options with a required argument (optstring "A:C:D:R:I:L::S::M:F::Z::N:X::E:P:…"). */
-const SHORT_WITH_ARG = new Set(["A", "C", "D", "R", "I", "N", "E", "P", "o", "p", "s", "d", "j", "i", "t", "m", "c", "g", "M"]);
-const SHORT_NO_ARG = new Set(["L", "S", "F", "Z", "X", "V", "h", "f", "b", "v", "w", "W", "n", "x", "4", "6"]);
-
-const COMMAND_NAMES: Readonly<Record<string, string>> = {
-  A: "append", I: "insert", N: "new-chain", X: "delete-chain", P: "policy",
-  D: "delete", R: "replace", C: "check", L: "list", S: "list-rules", F: "flush", Z: "zero", E: "rename-chain",
-};
 
 type Owner = "base" | ExtSlot<Match> | ExtSlot<Target>;
 
@@ -475,37 +453,4 @@ export function parseRuleLine(
     indexAt = st.extra.at;
   }
   return { kind: "insert", chain, index, indexAt, rule, ...(jump ? { jump } : {}) };
-}
-
-/** find_proto(): the match named like `-p`'s protocol, if podpath has it. */
-function protoMatch(p: ProtoMatch | undefined): MatchExt | undefined {
-  if (p === undefined) return undefined;
-  const name = protocolName(p.proto);
-  return name === undefined ? undefined : MATCHES.get(name === "ipv6-icmp" ? "" : name);
-}
-
-/**
- * `-s`/`-d`: the address with host bits cleared (the kernel clears them); undefined for
- * 0.0.0.0/0 (no test), null after an issue.
- */
-function readAddr(arg: Tok, neg: boolean, issue: (code: string, message: string, at: Position) => void): AddrMatch | undefined | null {
-  const r = parseAddrMask(arg.text);
-  if (!r.ok) {
-    issue("bad-address", r.message, arg.at);
-    return null;
-  }
-  const len = maskLength(r.value.mask);
-  if (len === undefined) {
-    issue("not-modelled", `non-contiguous netmask in \`${arg.text}' is not modelled`, arg.at);
-    return null;
-  }
-  if (len === 0) {
-    if (neg) {
-      issue("kernel-refuses", `\`! ${arg.text}' never matches; the kernel refuses it (RULE_APPEND failed, Invalid argument)`, arg.at);
-      return null;
-    }
-    return undefined;
-  }
-  const addr: Ipv4 = ipv4(r.value.addr & r.value.mask);
-  return { addr, len, neg };
 }
