@@ -8,31 +8,38 @@
  * direct table, k here grows with the number of ranges, so a 100-route namespace table costs
  * about 2 KiB and a million-prefix table about 9 bytes per prefix.
  *
- * Layout (typed arrays only, no per-route objects):
+ * Layout (two typed arrays, no per-route objects):
  *  - The address space is cut into R ranges sorted by start; each carries the value of the
  *    longest prefix covering it (-1 in gaps) and adjacent ranges with equal values are merged.
  *    Range 0 starts at 0.0.0.0. R <= 2N + 1 for N prefixes.
- *  - `ents` (Uint32Array, R + 8): one word per range, `(start << k) | code`: the low 32-k
- *    bits of the start above a k-bit value code (value + 1, 0 = no match; or, for values too large
- *    for k bits, an index into `vals`). One load gives both the start to compare and the answer.
  *  - Buckets are the top k bits of an address. The ranges starting inside bucket b are
  *    first(b) .. first(b+1)-1, and range first(b)-1 covers the bucket's first address.
- *    first(b) = base[b >> GROUP_BITS] + off[b]: a Uint32 per group of 2^GROUP_BITS buckets plus a
- *    Uint8 per bucket, so the index costs ~1.25 bytes per bucket instead of 4. (If some group holds
- *    more than 255 ranges, groups shrink for that table, down to one bucket per group.)
+ *  - `t` (Int32Array) holds, in this order: one base word per group of 2^groupBits buckets (the
+ *    position in `t` of the group's first range) and one more for the end; one spare word; one word per range,
+ *    `((start << k) | code) ^ 0x80000000` — the low 32-k bits of the start above a k-bit value code
+ *    (value + 1, 0 = no match; or, for values too large for k bits, an index into `vals`), with
+ *    the top bit flipped so that a signed comparison orders words as unsigned; then PAD zero words.
+ *  - `off` (Uint8Array): 2^groupBits + 1 bytes per group, the offsets of each bucket's first range
+ *    and of the group's end from the group's base, so first(b) and first(b+1) are one base word and
+ *    two adjacent bytes. Groups are 16 buckets unless some group holds more than 255 ranges; then
+ *    they shrink for that table, down to one bucket per group (whose end byte may saturate at 255:
+ *    the search then reads the next base word).
  *  - k = floor(log2 R) (at least K_MIN, and enough bits for the value codes), so buckets hold one
  *    to two ranges on average and over 99 % of them hold at most FAST_SLOTS.
  *
- * Lookup: read first(b) and first(b+1) (base is small enough to stay in cache; off costs one
- * miss), then, if the bucket holds at most FAST_SLOTS ranges, a branch-free binary search over
- * them (steps 4, 2, 1) — no data-dependent branch, so back-to-back lookups overlap their cache
- * misses. Larger buckets take an ordinary binary search.
+ * Lookup: the base word, the bucket's two offset bytes, then, if the bucket holds at most
+ * FAST_SLOTS ranges, a branch-free binary search over them (steps 4, 2, 1) that carries the last
+ * taken word along, so the answer needs no extra load. The search key is the address shifted up by
+ * k with all code bits set, so "range starts at or below the address" is one signed comparison of
+ * whole words. No data-dependent branch, so back-to-back lookups overlap their cache misses.
+ * Larger buckets take an ordinary binary search. All arithmetic stays in int32 (`| 0`), which
+ * keeps V8 from adding overflow checks.
  *
- * Memory: 4 (ents) + 1 (off, 2^k <= R) + 0.25 (base) = 5.25 bytes per range, so at most
- * 10.5 N bytes + a constant (~1 KiB); seeded DFZ-like tables give ~1.8-2 ranges per prefix,
- * i.e. ~9-10.5 B/prefix. Two cases cost more: groups shrunk by a crowded region (base up to
- * 4 bytes per bucket, so at most 9 bytes per range), and caller values too large for k bits
- * (a 4-byte distinct-value table, and k may grow by one to fit its indices).
+ * Memory: 4 (words) + 17/16 (off) + 1/4 (base, 2^k <= R) ~= 5.3 bytes per range, so at most
+ * ~10.6 N bytes + a constant (~600 B); seeded DFZ-like tables give ~1.8-2 ranges per prefix,
+ * i.e. ~8.7-10.3 B/prefix. Two cases cost more: groups shrunk by a crowded region (at worst 4 + 2
+ * bytes per bucket, so at most ~10 bytes per range), and caller values too large for k bits (a
+ * 4-byte distinct-value table, and k may grow by one to fit its indices).
  *
  * The fields are `declare`d and assigned once in the constructor so V8 keeps the numeric ones as
  * small integers (a class-field definition would first store `undefined` and make every field a
@@ -43,7 +50,7 @@ import type { Lpm, LpmEntry } from "./lpm.js";
 /** Smallest and largest index width in bits (2^27 buckets would mean ~64 M ranges). */
 const K_MIN = 4;
 const K_MAX = 27;
-/** Buckets per `base` word, as a power of two. */
+/** Buckets per group (one base word, 2^GROUP_BITS + 1 offset bytes), as a power of two. */
 const GROUP_BITS = 4;
 /** Ranges a bucket may hold and still be searched branch-free (the steps 4, 2, 1 below reach 7). */
 const FAST_SLOTS = 7;
@@ -176,76 +183,102 @@ function flatten(entries: readonly LpmEntry[]): Ranges {
   return { count, starts, values };
 }
 
+/** Flips the top bit of a word, so a signed comparison of two flipped words is an unsigned one. */
+const SIGN = -0x80000000;
+/** Shared by every table whose codes are the values themselves (no distinct-value table). */
+const NO_VALS = new Int32Array(0);
+
 class RangeLpm implements Lpm {
   declare readonly size: number;
-  /** Index width: a bucket is the top k bits of an address, an entry's low k bits are its code. */
+  /** Index width: a bucket is the top k bits of an address; a word's low k bits are its code. */
   declare private readonly k: number;
-  /** log2 of the buckets per `base` word. */
+  /** 32 - k: an address shifted right by this is its bucket. */
+  declare private readonly shift: number;
+  /** (1 << k) - 1: the code bits of a word, and of a search key. */
+  declare private readonly codeMask: number;
+  /** log2 of the buckets per group (one base word and 2^groupBits + 1 offset bytes per group). */
   declare private readonly groupBits: number;
-  /** Codes are value + 1 (true), or indices into `vals` (false). */
-  declare private readonly direct: boolean;
-  declare private readonly base: Uint32Array;
+  /** 0: codes are value + 1; 1: codes index `vals`. A number, not a boolean, so the test is a plain compare. */
+  declare private readonly indirect: number;
+  /**
+   * [0, groups]: the absolute position in `t` of each group's first range (one extra at the end);
+   * then one spare word; then one word per range, `((start low bits << k) | code) ^ SIGN`; then PAD zero words.
+   */
+  declare private readonly t: Int32Array;
+  /** 2^groupBits + 1 bytes per group: bucket j's first range is base + off[j], its end base + off[j + 1]. */
   declare private readonly off: Uint8Array;
-  declare private readonly ents: Uint32Array;
   declare private readonly vals: Int32Array;
 
-  constructor(size: number, k: number, groupBits: number, direct: boolean,
-    base: Uint32Array, off: Uint8Array, ents: Uint32Array, vals: Int32Array) {
+  constructor(size: number, k: number, groupBits: number, t: Int32Array, off: Uint8Array, vals: Int32Array) {
     this.size = size;
     this.k = k;
+    this.shift = 32 - k;
+    this.codeMask = (1 << k) - 1;
     this.groupBits = groupBits;
-    this.direct = direct;
-    this.base = base;
+    this.indirect = vals === NO_VALS ? 0 : 1;
+    this.t = t;
     this.off = off;
-    this.ents = ents;
     this.vals = vals;
   }
 
   lookup(addr: number): number {
-    const k = this.k;
-    const g = this.groupBits;
-    const base = this.base;
+    const t = this.t;
     const off = this.off;
-    const ents = this.ents;
-    const b = addr >>> (32 - k);
-    const lo = base[b >>> g]! + off[b]!;
-    const end = base[(b + 1) >>> g]! + off[b + 1]!;
-    const low = addr & (-1 >>> k); // the address bits below its bucket
-    let i = lo - 1; // the range covering the bucket's first address
-    if (end - lo <= FAST_SLOTS) {
-      // Step over slot j when it is inside the bucket and its range starts at or below the
-      // address: ((j - end) >>> 31) is 1 when j < end, ((low - start) >>> 31) ^ 1 when start <= low.
-      let j = i + 4;
-      i += 4 & -((((low - (ents[j]! >>> k)) >>> 31) ^ 1) & ((j - end) >>> 31));
-      j = i + 2;
-      i += 2 & -((((low - (ents[j]! >>> k)) >>> 31) ^ 1) & ((j - end) >>> 31));
-      j = i + 1;
-      i += (((low - (ents[j]! >>> k)) >>> 31) ^ 1) & ((j - end) >>> 31);
+    const b = addr >>> this.shift;
+    const g = b >>> this.groupBits;
+    const o = (b + g) | 0; // g * (2^groupBits + 1) + (b mod 2^groupBits)
+    const base = t[g]!;
+    const lo = (base + off[o]!) | 0;
+    const end = (base + off[(o + 1) | 0]!) | 0;
+    // A word is <= key exactly when its range starts at or below the address (within the bucket).
+    const key = ((addr << this.k) | this.codeMask) ^ SIGN;
+    let i = (lo - 1) | 0; // the range covering the bucket's first address
+    let w = t[i]!;
+    if (((end - lo) | 0) <= FAST_SLOTS) {
+      // Branch-free binary search over slots lo .. lo + 6 (steps 4, 2, 1). Slot j is taken when it is
+      // inside the bucket (j < end) and its word is <= key; comparing halves keeps the subtraction
+      // inside int32. m is -1 when taken, 0 when not; w follows the last slot taken.
+      const kh = key >> 1;
+      let j = (i + 4) | 0;
+      let p = t[j]!;
+      let m = (((p >> 1) - kh - 1) & (j - end)) >> 31;
+      i = (i + (4 & m)) | 0;
+      w ^= (w ^ p) & m;
+      j = (i + 2) | 0;
+      p = t[j]!;
+      m = (((p >> 1) - kh - 1) & (j - end)) >> 31;
+      i = (i + (2 & m)) | 0;
+      w ^= (w ^ p) & m;
+      j = (i + 1) | 0;
+      p = t[j]!;
+      m = (((p >> 1) - kh - 1) & (j - end)) >> 31;
+      w ^= (w ^ p) & m;
     } else {
-      i = this.search(lo, end, low);
+      w = this.search(g, lo, end, key);
     }
-    const code = ents[i]! & ((1 << k) - 1);
-    return this.direct ? code - 1 : this.vals[code]!;
+    const code = w & this.codeMask;
+    return this.indirect === 0 ? (code - 1) | 0 : this.vals[code]!;
   }
 
-  /** Last range in [lo - 1, end) whose start is <= low (range lo - 1 always is). */
-  private search(lo: number, end: number, low: number): number {
-    const ents = this.ents;
-    const k = this.k;
+  /** The word of the last range in [lo - 1, end) that is <= key (range lo - 1 always is). */
+  private search(g: number, lo: number, end: number, key: number): number {
+    const t = this.t;
+    // With one bucket per group the end byte saturates at 255: the next group's base is exact.
+    const stop = this.groupBits === 0 ? t[g + 1]! : end;
     let a = lo - 1;
-    let z = end - 1;
+    let z = stop - 1;
     while (a < z) {
       const mid = (a + z + 1) >>> 1;
-      if (ents[mid]! >>> k <= low) a = mid;
+      if (t[mid]! <= key) a = mid;
       else z = mid - 1;
     }
-    return a;
+    return t[a]!;
   }
 
   bytes(): number {
     return (
-      OBJECT_OVERHEAD + 4 * TYPED_ARRAY_OVERHEAD +
-      this.base.byteLength + this.off.byteLength + this.ents.byteLength + this.vals.byteLength
+      OBJECT_OVERHEAD + 2 * TYPED_ARRAY_OVERHEAD + this.t.byteLength + this.off.byteLength +
+      (this.indirect === 0 ? 0 : TYPED_ARRAY_OVERHEAD + this.vals.byteLength)
     );
   }
 }
@@ -259,7 +292,7 @@ export function buildFastLpm(entries: readonly LpmEntry[]): Lpm {
   // Codes must fit in k bits. Values up to 2^k - 2 are stored as value + 1; larger ones (sparse
   // caller indices) go through a table of the distinct values, whose size is bounded by R.
   const direct = bitsFor(maxValue + 1) <= k;
-  let vals = new Int32Array(0);
+  let vals = NO_VALS;
   const codes = new Uint32Array(nr);
   if (direct) {
     for (let r = 0; r < nr; r++) codes[r] = values[r]! + 1;
@@ -283,7 +316,8 @@ export function buildFastLpm(entries: readonly LpmEntry[]): Lpm {
 
   const shift = 32 - k;
   const buckets = 2 ** k;
-  // first[b]: the first range starting at or after bucket b's first address.
+  // Layout of t: group bases [0, groups], one spare word, the ranges, PAD words.
+  // first[b]: position in t of the first range starting at or after bucket b's first address.
   const first = new Uint32Array(buckets + 1);
   let r = 0;
   for (let b = 0; b < buckets; b++) {
@@ -292,21 +326,26 @@ export function buildFastLpm(entries: readonly LpmEntry[]): Lpm {
   }
   first[buckets] = nr;
 
-  // Widest groups whose offsets fit a byte.
+  // Widest groups whose offsets, including each group's total, fit a byte; one bucket per group
+  // always fits (its end byte saturates and the search reads the next base instead).
   let groupBits = Math.min(GROUP_BITS, k);
   for (; groupBits > 0; groupBits--) {
     let fits = true;
-    for (let b = 0; b < buckets && fits; b++) fits = first[b]! - first[(b >>> groupBits) << groupBits]! <= 255;
+    const size = 1 << groupBits;
+    for (let b = 0; b < buckets && fits; b += size) fits = first[b + size]! - first[b]! <= 255;
     if (fits) break;
   }
+  const size = 1 << groupBits;
   const groups = buckets >>> groupBits;
-  const base = new Uint32Array(groups + 1);
-  for (let g = 0; g <= groups; g++) base[g] = first[g << groupBits]!;
-  const off = new Uint8Array(buckets + 1);
-  for (let b = 0; b < buckets; b++) off[b] = first[b]! - base[b >>> groupBits]!;
+  const at = groups + 2; // position of range 0 in t
+  const t = new Int32Array(at + nr + PAD);
+  const off = new Uint8Array(groups * (size + 1));
+  for (let g = 0; g <= groups; g++) t[g] = at + first[g << groupBits]!;
+  for (let g = 0; g < groups; g++) {
+    const b0 = g << groupBits;
+    for (let j = 0; j <= size; j++) off[g * (size + 1) + j] = Math.min(255, first[b0 + j]! - first[b0]!);
+  }
+  for (let i = 0; i < nr; i++) t[at + i] = ((starts[i]! << k) | codes[i]!) ^ SIGN;
 
-  const ents = new Uint32Array(nr + PAD);
-  for (let i = 0; i < nr; i++) ents[i] = ((starts[i]! << k) | codes[i]!) >>> 0;
-
-  return new RangeLpm(entries.length, k, groupBits, direct, base, off, ents, vals);
+  return new RangeLpm(entries.length, k, groupBits, t, off, vals);
 }

@@ -229,6 +229,53 @@ describe("LPM conformance: fast equals linear", () => {
     expectSame(table, boundaryKeys(table));
   });
 
+  /**
+   * Clusters of prefixes (1 to 8 clusters of 1 to 256 prefixes, each inside a random block of
+   * 2^8 .. 2^24 addresses), sometimes with a default route: the shapes a node's table has, and the
+   * ones that reach every corner of the fast table's layout. Over seeds 0..39 plus 143, 151 and 218
+   * the tables include buckets of exactly 7 ranges (the last branch-free size) and of 8 (the first
+   * searched one), single buckets over 255 ranges (a saturated end byte), groups of 16, 8, 4, 2
+   * and 1 buckets, and both value encodings (value + 1, and the distinct-value table).
+   */
+  function clustered(seed: number): LpmEntry[] {
+    const rand = mulberry32(seed);
+    const seen = new Set<number>();
+    const out: LpmEntry[] = [];
+    const add = (addr: number, len: number): void => {
+      const net = (addr & maskOf(len)) >>> 0;
+      if (seen.has(net * 64 + len)) return;
+      seen.add(net * 64 + len);
+      out.push({ net, len, value: out.length });
+    };
+    if (rand() % 2 === 0) add(0, 0);
+    const clusters = 1 + (rand() % 8);
+    for (let c = 0; c < clusters; c++) {
+      const base = rand();
+      const width = 8 + (rand() % 17);
+      const count = 1 << (rand() % 9);
+      for (let i = 0; i < count; i++) {
+        add((base & ~(2 ** width - 1)) + (rand() % 2 ** width), Math.max(32 - width, 1) + (rand() % (width + 1)));
+      }
+    }
+    return out;
+  }
+
+  it("clustered tables: every bucket size, group width and value encoding", () => {
+    const seeds = [...Array.from({ length: 40 }, (_, i) => i), 143, 151, 218];
+    for (const seed of seeds) {
+      const table = clustered(seed);
+      const rand = mulberry32(seed + 1000);
+      const keys = new Uint32Array(1000);
+      // Half inside a random prefix of the table, half anywhere.
+      for (let i = 0; i < keys.length; i++) {
+        const e = i % 2 === 0 ? table[rand() % table.length] : undefined;
+        keys[i] = e === undefined ? rand() : (e.net | (rand() & ~maskOf(e.len))) >>> 0;
+      }
+      expectSame(table, keys);
+      expectSame(table, boundaryKeys(table));
+    }
+  });
+
   it("random prefixes of every length over the whole space, with a default route", () => {
     const rand = mulberry32(5);
     const seen = new Set<number>();
@@ -249,7 +296,7 @@ describe("LPM conformance: fast equals linear", () => {
 });
 
 describe("fast LPM size", () => {
-  // The fixed part: the table object and its four typed arrays (what an empty table reports).
+  // The fixed part: the table object and its typed arrays (what an empty table reports).
   const CONSTANT_BYTES = 1024;
 
   it(`holds at most 16 bytes per prefix + ${CONSTANT_BYTES} bytes for 5,000 seeded prefixes`, () => {
