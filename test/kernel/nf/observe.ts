@@ -2,7 +2,10 @@
  * Runs every netfilter case on the real kernel and writes what it answered (raw, not
  * normalized) to a JSON file, for whoever works on the simulator's netfilter engine:
  *
- *   npx tsx test/kernel/nf/observe.ts [--out /tmp/nf-kernel-observed.json] [--only PREFIX]
+ *   npx tsx test/kernel/nf/observe.ts [--out /tmp/nf-kernel-observed.json] [--only PREFIX] [--reverse]
+ *
+ * `--reverse` runs the cases last to first: comparing two such files (after normalization) shows
+ * whether any case's answer depends on the cases before it.
  *
  * Each entry: the case (ruleset text, steps), iptables-restore's exit code and stderr, what
  * iptables-save printed back for the case's tables, and per step exit code, stdout, stderr and
@@ -49,7 +52,8 @@ async function main(argv: readonly string[]): Promise<void> {
   const file = outAt >= 0 ? (argv[outAt + 1] ?? DEFAULT_NF_OUT) : DEFAULT_NF_OUT;
   const onlyAt = argv.indexOf("--only");
   const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? "") : "";
-  const cases = allCases().filter((c) => c.name.startsWith(only));
+  const selected = allCases().filter((c) => c.name.startsWith(only));
+  const cases = argv.includes("--reverse") ? selected.reverse() : selected;
   const t0 = Date.now();
   const observed = await observeAll(cases, (o, i) => {
     const bad = o.kernel.restore.exitCode !== 0 ? " (restore refused)" : o.savedSameAsText === false ? " (saved text differs)" : "";
