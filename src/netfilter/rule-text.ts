@@ -1,11 +1,11 @@
 /**
- * The `-A CHAIN …` text of a rule for traces. Until the iptables-save printer (syntax/) is in,
- * a short form: the chain, the rule's line in its file and its target.
+ * The `-A CHAIN …` text of a rule in traces: exactly the line `iptables-save` prints for it
+ * (formatRule() of the syntax printer, src/netfilter/syntax/save.ts — nft_ipv4_save_rule() in
+ * iptables 1.8.9). Kept under this name for its importers (sim/build.ts, bench, tests).
  */
 import type { Rule } from "./rule.js";
+import { formatRule } from "./syntax/index.js";
 
 export function ruleText(chain: string, rule: Rule): string {
-  const t = rule.target;
-  const target = !t ? "" : t.kind === "jump" ? ` ${t.goto ? "-g" : "-j"} ${t.chain}` : ` -j ${t.kind}`;
-  return `-A ${chain}${rule.at ? ` (line ${rule.at.line})` : ""}${target}`;
+  return formatRule(chain, rule);
 }

@@ -86,6 +86,11 @@ export class IssueSink {
     this.found.push({ code, message, at });
   }
 
+  /** An issue found by another parser (the iptables-save reader), its code kept as it is. */
+  addIssue(issue: Issue): void {
+    this.found.push(issue);
+  }
+
   markBroken(ns: string, dev?: string): void {
     this.brokenNames.add(dev === undefined ? ns : `${ns}/${dev}`);
   }
@@ -104,10 +109,15 @@ export class IssueSink {
     return this.found.length;
   }
 
-  sorted(): Issue[] {
+  /** Grouped by file: `mainFile` (the scenario) first, then others (rules files) as first reported. */
+  sorted(mainFile?: string): Issue[] {
+    const fileOrder = new Map<string, number>();
+    if (mainFile !== undefined) fileOrder.set(mainFile, 0);
+    for (const i of this.found) if (!fileOrder.has(i.at.file)) fileOrder.set(i.at.file, fileOrder.size);
+    const f = (i: Issue): number => fileOrder.get(i.at.file) ?? 0;
     return this.found
       .map((issue, order) => ({ issue, order }))
-      .sort((a, b) => a.issue.at.line - b.issue.at.line || a.issue.at.column - b.issue.at.column || a.order - b.order)
+      .sort((a, b) => f(a.issue) - f(b.issue) || a.issue.at.line - b.issue.at.line || a.issue.at.column - b.issue.at.column || a.order - b.order)
       .map((x) => x.issue);
   }
 }

@@ -4,17 +4,19 @@
  * Owns the pipeline and the public entry points. YAML is parsed with positions; the top level
  * and each namespace are shape-checked key by key; then the world is built in the order
  * structured.ts describes — all structured items of all namespaces first, then each
- * namespace's `commands:` in file order, then listeners and probes. Every problem found on the
- * way is collected and returned together, sorted by position; nothing throws at the caller.
+ * namespace's `commands:` in file order, then listeners, each namespace's `rules:` (rules.ts)
+ * and probes. Every problem found on the way is collected and returned together, sorted by
+ * position; nothing throws at the caller.
  */
 import { readFileSync } from "node:fs";
 import { fail, ok, type Result } from "../core/issue.js";
-import type { SegmentSpec, WorldSpec } from "../netns/spec.js";
+import type { IptablesSpec, SegmentSpec, WorldSpec } from "../netns/spec.js";
 import { Builder } from "./builder.js";
 import { runCommands } from "./commands/run.js";
 import { IssueSink } from "./issues.js";
 import { newNamespace } from "./ops/world.js";
 import { parseProbes } from "./probes.js";
+import { loadRules, withRulesets } from "./rules.js";
 import { namespaceShape, topShape } from "./schema.js";
 import { applyListeners, applyState, commandLines, type NsInput } from "./structured.js";
 import { applyDevices } from "./structured-devices.js";
@@ -70,6 +72,12 @@ function build(text: string, file: string, sink: IssueSink): WorldSpec | undefin
   for (const ns of namespaces) applyState(b, ns);
   for (const ns of namespaces) b.world = runCommands(b.world, ns.name, commandLines(b, ns), sink);
   for (const ns of namespaces) applyListeners(b, ns);
+  const rules = new Map<string, IptablesSpec>();
+  for (const ns of namespaces) {
+    const r = loadRules(b, ns);
+    if (r !== undefined) rules.set(ns.name, r);
+  }
+  b.world = withRulesets(b.world, rules);
   const probes = checkProbes(b, parseProbes(b, top.probes ?? []));
   return { ...b.world, probes };
 }
@@ -84,7 +92,7 @@ export function loadScenario(text: string, file: string): Result<WorldSpec> {
     // Only a podpath bug gets here; it is still reported as data, never thrown at the caller.
     sink.add("internal-error", `podpath failed while loading this file (please report): ${e instanceof Error ? e.message : String(e)}`, { file, line: 1, column: 1 });
   }
-  if (sink.count > 0 || world === undefined) return fail(sink.sorted());
+  if (sink.count > 0 || world === undefined) return fail(sink.sorted(file));
   return ok(world);
 }
 

@@ -179,4 +179,6 @@ export const namespaceShape = {
   sysctls: z.record(z.string(), z.unknown()).optional(),
   listeners: z.array(z.unknown()).optional(),
   commands: z.array(z.unknown()).optional(),
+  /** A path or the ruleset itself; rules.ts tells them apart and reports its own type errors. */
+  rules: z.unknown().optional(),
 };

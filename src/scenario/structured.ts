@@ -47,6 +47,8 @@ export interface NsInput {
     readonly sysctls?: Record<string, unknown>;
     readonly listeners?: readonly unknown[];
     readonly commands?: readonly unknown[];
+    /** `rules:` (rules.ts). */
+    readonly rules?: unknown;
   };
 }
 
