@@ -40,8 +40,10 @@ export const ncApp: App = (argv, io) => {
     return;
   }
   let out = "";
+  let connected = false;
   const handle = tcpConnect(ns, dst, port, "", {
     onEstablished: () => {
+      connected = true;
       succeeded();
       if (a.flags.has("-z")) {
         handle_abort();
@@ -74,6 +76,12 @@ export const ncApp: App = (argv, io) => {
     world.after(num(a.flags.get("-w"), 0) * 1000, () => {
       if (io.exited) return;
       handle.abort();
+      // Once connected, -w is an idle timeout: the connection is closed silently (exit 0).
+      if (connected) {
+        io.out(out);
+        io.exit(0);
+        return;
+      }
       io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) timed out: Operation now in progress\n`);
       io.exit(1);
     });
