@@ -129,6 +129,12 @@ export function handCases(): NfCase[] {
     mkCase("snat-then-filter-in-postrouting-order", ["SNAT", "MASQUERADE", "first match wins in nat"], rulesetText({
       nat: { rules: [rule("POSTROUTING", { s: "10.0.1.2/32", o: "eth2", p: "tcp" }, [], "-j SNAT --to-source 10.0.2.1:6500"), rule("POSTROUTING", { o: "eth2" }, [], "-j MASQUERADE")] },
     }), [tcp("client", SERVER, 9000), http("client", SERVER, 80, "10.0.1.3"), tcp("pod1", SERVER, 9001)]),
+    mkCase("output-drop-own-traffic", ["DROP in OUTPUT", "-o"], rulesetText({ filter: { rules: [rule("OUTPUT", { o: "eth2" }, [], "-j DROP")] } }),
+      [ping("router", SERVER), udp("router", SERVER, 5000), zudp("router", SERVER, 5000), tcp("router", SERVER, 9000)],
+      { note: "a locally sent packet dropped in OUTPUT fails its sendmsg() with EPERM: nc -zu sees it at once, ping and TCP (which retransmit) do not say so" }),
+    mkCase("output-reject-own-traffic", ["REJECT in OUTPUT", "-o"], rulesetText({ filter: { rules: [rule("OUTPUT", { o: "eth2" }, [], "-j REJECT --reject-with icmp-port-unreachable")] } }),
+      [ping("router", SERVER), udp("router", SERVER, 5000), zudp("router", SERVER, 5000), tcp("router", SERVER, 9000), http("router", SERVER)],
+      { note: "the REJECT's ICMP error reaches the sender before sendmsg() returns EPERM: ping prints both" }),
     mkCase("restore-form-spellings", ["-s host bits", "-p 6", "--dport open range", "--icmp-type name", "--set-mark"], [
       "*mangle", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]",
       "-A PREROUTING -p icmp -j MARK --set-mark 3", "COMMIT",
