@@ -43,7 +43,7 @@ export function allCases(seed: string = nfSeed()): NfCase[] {
     ...addrtypeCases(seed, 12),
     ...statisticCases(seed, 10),
     ...recentCases(seed, 12),
-    ...physdevCases(seed, 8),
+    ...physdevCases(seed, 10),
     ...chainCases(seed, 24),
     ...policyCases(seed, 10),
     ...dnatCases(seed, 18),

@@ -66,18 +66,29 @@ function targetFeatures(target: string, rest: readonly string[]): string[] {
       return [`DNAT ${to.startsWith(":") ? "port only" : to.includes(":") ? "ip:port" : "ip"}`];
     }
     case "SNAT":
-      return [`SNAT ${(val("--to-source") || val("--to")).includes(":") ? "ip:port" : "ip"}`];
+      return [`SNAT ${(val("--to-source") || val("--to")).includes(":") ? "ip:port" : "ip"}${has("--random-fully") ? " --random-fully" : has("--random") ? " --random" : ""}`];
     case "MASQUERADE":
       return [`MASQUERADE${has("--to-ports") ? " --to-ports" : ""}${has("--random") ? " --random" : ""}${has("--random-fully") ? " --random-fully" : ""}`];
     case "REDIRECT":
       return [`REDIRECT${has("--to-ports") ? " --to-ports" : ""}`];
     case "MARK":
-      return rest.filter((r) => r.startsWith("--")).map((o) => `MARK ${o}`);
+      return rest.filter((r) => r.startsWith("--")).map((o) => (o === "--set-xmark" ? `MARK ${xmarkForm(val(o))}` : `MARK ${o}`));
     case "CT":
       return ["CT --notrack"];
     default:
       return [target];
   }
+}
+
+/** Which MARK option iptables-save's `--set-xmark value/mask` was written as (new = (old & ~mask) ^ value). */
+function xmarkForm(vm: string): string {
+  const [v, m] = vm.split("/").map((x) => Number(x)) as [number, number | undefined];
+  const mask = m ?? 0xffffffff;
+  if (mask === 0xffffffff) return "--set-mark (as --set-xmark v/0xffffffff)";
+  if (mask === 0) return "--xor-mark (as --set-xmark v/0x0)";
+  if (v === mask) return "--or-mark (as --set-xmark v/v)";
+  if (v === 0) return "--and-mark (as --set-xmark 0x0/~v)";
+  return "--set-xmark value/mask";
 }
 
 /** Every feature a ruleset text exercises (a set: each counted once per case). */

@@ -60,18 +60,22 @@ export function snatCases(seed: string, n: number): NfCase[] {
     const port = 6000 + i;
     const udpCase = g.chance(0.25);
     const to = g.pick(["10.0.2.1", `10.0.2.1:${port}`, `10.0.2.1:${port}`]);
-    const p = to.includes(":") || g.chance(0.5) ? (udpCase ? "udp" : "tcp") : undefined;
+    // --random-fully draws the source port (from the whole port range when none is given).
+    const fully = i % 5 === 3;
+    const p = to.includes(":") || fully || g.chance(0.5) ? (udpCase ? "udp" : "tcp") : undefined;
     const src = g.chance(0.4) ? { s: "10.0.1.0/24" } : {};
-    const r = rule("POSTROUTING", { ...src, o: "eth2", ...(p !== undefined ? { p } : {}) }, [], `-j SNAT --to-source ${to}`);
+    const r = rule("POSTROUTING", { ...src, o: "eth2", ...(p !== undefined ? { p } : {}) }, [], `-j SNAT --to-source ${fully ? "10.0.2.1" : to}${fully ? " --random-fully" : ""}`);
     const steps: Step[] = udpCase ? [udp("client", SERVER, 5000)] : [tcp("client", SERVER, 9000), tcp("pod1", SERVER2, 9001), http("client", SERVER, 80, "10.0.1.3")];
-    return mkCase(`snat-${pad(i)}`, ["SNAT in nat POSTROUTING", ...(to.includes(":") ? ["SNAT ip:port"] : [])], rulesetText({ nat: { rules: [r] } }), steps);
+    const ex = ["SNAT in nat POSTROUTING", ...(to.includes(":") && !fully ? ["SNAT ip:port"] : []), ...(fully ? ["SNAT --random-fully"] : [])];
+    return mkCase(`snat-${pad(i)}`, ex, rulesetText({ nat: { rules: [r] } }), steps, fully ? { ports: "any" } : {});
   });
 }
 
 export function masqueradeCases(seed: string, n: number): NfCase[] {
   const g = familyGen(seed, "masquerade");
   return Array.from({ length: n }, (_, i) => {
-    const opt = g.pick(["", "", "--to-ports", "--random", "--random-fully"] as const);
+    // Every option in turn, so each is covered whatever the seed.
+    const opt = (["", "--to-ports", "--random", "--random-fully", ""] as const)[i % 5] ?? "";
     const toBridge = g.chance(0.25);
     const o = toBridge ? "br0" : "eth2";
     const port = 6100 + i;
