@@ -10,15 +10,16 @@ import { nfVerdictEnds } from "./nf.js";
 import { neighOutput } from "../neigh/neigh.js";
 import { ipRcv } from "./rcv.js";
 
-export function ipOutput(ns: Netns, skb: Skb): void {
+/** Returns true when POSTROUTING dropped the packet (a local sender then gets EPERM). */
+export function ipOutput(ns: Netns, skb: Skb): boolean {
   const rt = skb.rt!;
   const v = ns.nf.hook(ns, "POSTROUTING", skb, undefined, rt.dev);
-  if (nfVerdictEnds(ns, skb, v, "POSTROUTING")) return;
+  if (nfVerdictEnds(ns, skb, v, "POSTROUTING")) return true;
   if (rt.kind === "local") {
     const lo = ns.loopback;
     if (!lo.up) {
       skb.trace.end({ kind: "link-down", at: { node: ns.name, stage: "dev_queue_xmit" }, dev: lo.name });
-      return;
+      return false;
     }
     const text = packetSummary(skb.pkt);
     skb.trace.step(ns.name, { kind: "exit-dev", dev: lo.name, packet: text });
@@ -29,7 +30,8 @@ export function ipOutput(ns: Netns, skb: Skb): void {
       skb.trace.step(ns.name, { kind: "enter-dev", dev: lo.name, ms: ns.world.now, packet: text });
       ipRcv(lo, pkt, "host", skb.trace, looped);
     });
-    return;
+    return false;
   }
   neighOutput(ns, rt.dev, rt.nexthop, skb, rt.kind === "broadcast");
+  return false;
 }
