@@ -9,6 +9,9 @@ import { ncApp } from "./nc.js";
 import { tracerouteApp } from "./traceroute.js";
 import { ipApp } from "../views/ip.js";
 import { bridgeApp } from "../views/bridge.js";
+import { iptablesApp } from "./iptables.js";
+import { iptablesRestoreApp, iptablesSaveApp } from "./iptables-save.js";
+import { conntrackApp } from "./conntrack.js";
 
 const APPS: Readonly<Record<string, App>> = {
   ping: pingApp,
@@ -17,6 +20,10 @@ const APPS: Readonly<Record<string, App>> = {
   traceroute: tracerouteApp,
   ip: ipApp,
   bridge: bridgeApp,
+  iptables: iptablesApp,
+  "iptables-save": iptablesSaveApp,
+  "iptables-restore": iptablesRestoreApp,
+  conntrack: conntrackApp,
 };
 
 export function findApp(name: string): App | undefined {

@@ -13,7 +13,8 @@
  *      switch), then vxlan (its underlay device exists by now); MAC, MTU, master, hairpin, up
  *   3. sysctls that name a device (`net.ipv4.conf.eth0.rp_filter`)
  *   4. addresses, then routes (device routes and special types before routes via a gateway),
- *      neighbours, FDB entries
+ *      neighbours, FDB entries; then each namespace's iptables ruleset, fed to the real
+ *      `iptables-restore` (its stderr is the error when the kernel refuses it)
  *   5. listeners, waited for until bound
  *
  * Every command runs with an argument vector (no host shell) and names devices with `name` /
@@ -265,6 +266,15 @@ export async function materialize(world: WorldSpec): Promise<RealWorld> {
 
     // 4. addresses, routes, neighbours, FDB
     for (const n of world.namespaces) await configureL3(n, ipn, bridgeN);
+
+    // 4b. iptables rulesets, loaded as the real tool loads them
+    for (const n of world.namespaces) {
+      if (n.iptables === undefined) continue;
+      const argv = ["ip", "netns", "exec", real(n.name), "iptables-restore"];
+      setupLog.push(`${argv.join(" ")} < ${n.iptables.file}`);
+      const r = await run(argv, 30_000, n.iptables.text);
+      if (r.exitCode !== 0 || r.timedOut) throw new Error(`iptables-restore of ${n.iptables.file} in ${n.name} failed (exit ${r.exitCode}${r.timedOut ? ", timed out" : ""}):\n${r.stderr.trim()}`);
+    }
 
     // 5. listeners
     for (const n of world.namespaces) {
