@@ -32,12 +32,22 @@ function natText(run: SimRun): string | undefined {
   return undefined;
 }
 
-/** The chain the last taken random rule jumped to, if any (KUBE-SEP-… for kube-proxy). */
+/**
+ * The chain the branch continued in after its last random rule (KUBE-SEP-… for kube-proxy): the
+ * taken rule's jump, or — when every random rule was refused — the jump the walk took next in
+ * that chain (kube-proxy's last, unconditional endpoint rule).
+ */
 function chosenChain(b: Branch): string | undefined {
-  for (let i = b.decisions.length - 1; i >= 0; i--) {
-    const d = b.decisions[i]!;
-    if (d.taken && d.site.jumpTo) return d.site.jumpTo;
-  }
+  const last = b.decisions[b.decisions.length - 1];
+  if (!last) return undefined;
+  if (last.taken) return last.site.jumpTo;
+  for (const t of b.run.traces)
+    for (const h of t.hops)
+      for (const s of h.steps) {
+        if (s.kind !== "nf" || s.table !== last.site.table || s.chain !== last.site.chain || s.rule === undefined || s.rule <= last.site.rule) continue;
+        const m = /^(?:jump|goto) (\S+)$/.exec(s.verdict);
+        if (m) return m[1];
+      }
   return undefined;
 }
 
