@@ -25,7 +25,7 @@ import { materialize, type RealWorld } from "../materialize.js";
 import type { Answer } from "../oracle.js";
 import { run } from "../run.js";
 import { emptyTable, tablesNamed, type NfCase } from "./case.js";
-import { RULES_NS, topology } from "./topology.js";
+import { RULES_NS, brNetfilterLoaded, topology } from "./topology.js";
 
 /** A command's harness timeout; every case command ends on its own within ~3 s. */
 export const STEP_TIMEOUT_MS = 15_000;
@@ -78,7 +78,7 @@ export function savedTables(save: string, tables: readonly TableName[]): string 
 }
 
 export async function startNfKernel(): Promise<NfKernel> {
-  const real = await materialize(topology());
+  const real = await materialize(topology(brNetfilterLoaded()));
   const inNs = (ns: string, argv: readonly string[], input?: string): Promise<Awaited<ReturnType<typeof run>>> => {
     const realNs = real.namespaces.get(ns);
     if (realNs === undefined) throw new Error(`no namespace ${ns} in the netfilter topology`);

@@ -26,7 +26,7 @@ import { stepDifferences } from "./compare.js";
 import { startNfKernel, type KernelCaseAnswer } from "./kernel-world.js";
 import { findParser } from "./parser.js";
 import { runCaseOnSimulator } from "./sim-side.js";
-import { topology } from "./topology.js";
+import { BR_NETFILTER_MISSING, brNetfilterLoaded, needsBrNetfilter, topology } from "./topology.js";
 
 /** A test may wait for every case before it on the kernel. */
 const WAIT_MS = 600_000;
@@ -34,6 +34,7 @@ const WAIT_MS = 600_000;
 const avail = kernelAvailability([...REQUIRED_TOOLS, ...NF_TOOLS]);
 const simulatorToo = process.env["PODPATH_NF_DIFF"] === "1";
 const parser = simulatorToo ? await findParser() : undefined;
+const brNetfilter = brNetfilterLoaded();
 const cases = allCases();
 
 /** `tcp-07` → `tcp`; hand-written cases (no numeric suffix) form one group. */
@@ -119,7 +120,7 @@ if (!avail.usable) {
     await run;
   });
 
-  const base = topology();
+  const base = topology(brNetfilter);
   const families = [...new Set(cases.map(family))];
   for (const fam of families) {
     describe(fam, () => {
@@ -129,6 +130,10 @@ if (!avail.usable) {
         caseOfTest.set(kernelTitle, c);
         caseOfTest.set(simTitle, c);
         const refused = c.name.startsWith("refused-");
+        if (!brNetfilter && needsBrNetfilter(c)) {
+          test.skip(`${kernelTitle} (${BR_NETFILTER_MISSING})`, () => undefined);
+          continue;
+        }
 
         test(kernelTitle, { timeout: WAIT_MS }, async () => {
           const k = await answers.get(c)!.promise;

@@ -18,7 +18,7 @@ import { startNfKernel, type NfKernel } from "./kernel-world.js";
 import { findParser } from "./parser.js";
 import { CONNECTIONS, CONNECTION_LOOP, ONE_CONNECTION, STATISTIC_CASE, checkFrequencies, countEndpoints, describeChecks, endpointProbabilities } from "./statistic.js";
 import { caseFile } from "./sim-side.js";
-import { topology, withRuleset } from "./topology.js";
+import { brNetfilterLoaded, topology, withRuleset } from "./topology.js";
 
 const avail = kernelAvailability([...REQUIRED_TOOLS, ...NF_TOOLS]);
 const simulatorToo = process.env["PODPATH_NF_DIFF"] === "1";
@@ -72,7 +72,7 @@ describe("statistic --mode random (kube-proxy service, three endpoints)", () => 
         return;
       }
       const { enumerate } = await import("../../../src/sim/enumerate.js");
-      const spec = withRuleset(topology(), parsed.value, STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
+      const spec = withRuleset(topology(brNetfilterLoaded()), parsed.value, STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
       const e = enumerate(spec, "client", ONE_CONNECTION);
       expect(e.truncated).toBe(false);
       const outcomes = new Map<string, number>();
@@ -99,7 +99,7 @@ describe("statistic --mode random (kube-proxy service, three endpoints)", () => 
       }
       const { buildWorld } = await import("../../../src/sim/build.js");
       const { runOn } = await import("../../../src/sim/exec.js");
-      const spec = withRuleset(topology(), parsed.value, STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
+      const spec = withRuleset(topology(brNetfilterLoaded()), parsed.value, STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
       const built = buildWorld(spec, "statistic-random");
       if (!built.ok) {
         expect.fail(JSON.stringify(built.issues));
