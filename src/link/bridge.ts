@@ -15,7 +15,7 @@ import { ipv4 } from "../core/ip.js";
 import type { Skb } from "../ipv4/skb.js";
 import type { Looped } from "../ipv4/rcv.js";
 import { brNfActive, brNfForward, brNfPreRouting } from "./br-netfilter.js";
-import { neighOutput } from "../neigh/neigh.js";
+import { neighKey, neighOutput } from "../neigh/neigh.js";
 
 export function brHandleFrame(port: Device, arrived: EthFrame, trace: TraceHandle): void {
   const br = port.master!;
@@ -36,7 +36,15 @@ export function brHandleFrame(port: Device, arrived: EthFrame, trace: TraceHandl
       return;
     }
     if (pre.kind === "bridged-dnat") {
-      if (brNfForward(br.ns, br, pre.skb, undefined)) neighOutput(br.ns, br, ipv4(pre.nexthop), pre.skb);
+      // br_forward's should_deliver: not back out of the ingress port unless it has hairpin on.
+      const known = br.ns.neigh.get(neighKey(br, ipv4(pre.nexthop)))?.mac;
+      const entry = known ? br.fdb.get(known) : undefined;
+      if (entry && entry.port === port && !port.hairpin) {
+        trace.step(node, { kind: "bridge", bridge: br.name, action: "hairpin-drop", mac: known!, port: port.name });
+        trace.end({ kind: "dropped", at: { node, stage: "br_forward" }, reason: `the DNATed destination ${known} is behind the ingress port ${port.name} and hairpin is off` });
+        return;
+      }
+      if (brNfForward(br.ns, br, pre.skb, entry?.port)) neighOutput(br.ns, br, ipv4(pre.nexthop), pre.skb);
       return;
     }
     frame = pre.frame;

@@ -47,7 +47,7 @@ export interface ListOptions {
 }
 
 function noChain(chain: string, table: TableName): ViewExit {
-  return new ViewExit(1, `iptables v1.8.9 (nf_tables): chain \`${chain}' in table \`${table}' is incompatible, use 'nft' tool.\n\n`);
+  return new ViewExit(1, `iptables v1.8.9 (nf_tables): chain \`${chain}' in table \`${table}' is incompatible, use 'nft' tool.\n`);
 }
 
 function chainsOf(t: Table, chain: string | undefined): readonly Chain[] {

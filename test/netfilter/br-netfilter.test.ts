@@ -61,3 +61,43 @@ describe("br_netfilter", () => {
     expect(simulate(spec("1", "0"), "client", "curl -sS -m 3 http://10.96.0.50/", { seed: "1" }).result).toEqual({ stdout: "", stderr: "curl: (28) Connection timed out after 3000 milliseconds\n", exitCode: 28 });
   });
 });
+
+describe("br_netfilter and hairpin", () => {
+  const yaml = (hairpin: boolean) => `
+name: a pod calling its own service
+seed: 1
+namespaces:
+  node:
+    sysctls: { net.ipv4.ip_forward: 1 }
+    devices:
+      cni0: { type: bridge${hairpin ? ", hairpin: [vethweb1]" : ""} }
+      vethweb1: { type: veth, peer: web1/eth0, master: cni0 }
+    addresses: { cni0: [10.244.1.1/24] }
+    rules: |
+      *nat
+      :PREROUTING ACCEPT [0:0]
+      :INPUT ACCEPT [0:0]
+      :OUTPUT ACCEPT [0:0]
+      :POSTROUTING ACCEPT [0:0]
+      -A PREROUTING -d 10.96.0.50/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.244.1.11:8080
+      -A POSTROUTING -s 10.244.1.11/32 -d 10.244.1.11/32 -j MASQUERADE
+      COMMIT
+  web1:
+    addresses: { eth0: [10.244.1.11/24] }
+    routes: [{ dst: default, via: 10.244.1.1 }]
+    listeners: [{ kind: http, port: 8080, body: "web1 saw {peer_ip}" }]
+`;
+  const run = (hairpin: boolean) => {
+    const l = loadScenario(yaml(hairpin), "hairpin.yaml");
+    if (!l.ok) throw new Error(JSON.stringify(l.issues));
+    return simulate(l.value, "web1", "curl -sS -m 2 http://10.96.0.50", { seed: "1" }).result;
+  };
+
+  it("without hairpin the bridged DNAT cannot go back out of the port it came in by: curl times out (as on Linux 6.18)", () => {
+    expect(run(false)).toEqual({ stdout: "", stderr: "curl: (28) Connection timed out after 2000 milliseconds\n", exitCode: 28 });
+  });
+
+  it("with hairpin on the port (as flannel's CNI config sets it) the pod reaches itself, masqueraded", () => {
+    expect(run(true)).toEqual({ stdout: "web1 saw 10.244.1.1", stderr: "", exitCode: 0 });
+  });
+});

@@ -46,7 +46,7 @@ describe("iptables -S", () => {
     try {
       run();
     } catch (e) {
-      expect(e instanceof ViewExit ? [e.code, e.stderr] : []).toEqual([1, "iptables v1.8.9 (nf_tables): chain `NOPE' in table `filter' is incompatible, use 'nft' tool.\n\n"]);
+      expect(e instanceof ViewExit ? [e.code, e.stderr] : []).toEqual([1, "iptables v1.8.9 (nf_tables): chain `NOPE' in table `filter' is incompatible, use 'nft' tool.\n"]);
     }
   });
 });
