@@ -89,7 +89,6 @@ export const pingApp: App = (argv, io) => {
     io.exit(received > 0 ? 0 : 1);
   };
   const done = () => transmitted >= count && received + errors >= count;
-  const failedSends = new Set<number>();
 
   ns.sockets.ping.set(id, {
     onData: (_d, from, pkt) => {
@@ -106,8 +105,7 @@ export const pingApp: App = (argv, io) => {
       if (finished || !e.icmp) return;
       const q = e.icmp.quoted.payload;
       const seq = q.kind === "icmp" ? q.seq : 0;
-      // A probe whose sendmsg() failed was counted then; the error REJECT queued for it is not counted again.
-      if (!failedSends.has(seq)) errors++;
+      errors++;
       const what = e.icmp.type === 3 && e.icmp.code === 4 ? `Frag needed and DF set (mtu = ${e.icmp.mtu ?? 0})` : icmpName(e.icmp.type, e.icmp.code);
       if (!quiet) io.out(`From ${formatIpv4(e.icmp.from)} icmp_seq=${seq} ${what}\n`);
       if (done()) finish();
@@ -126,7 +124,6 @@ export const pingApp: App = (argv, io) => {
     if (err) {
       io.err(`ping: sendmsg: ${strerror(err)}\n`);
       errors++;
-      failedSends.add(seq);
     }
     if (transmitted < count) world.after(intervalMs, sendNext);
     else world.after(waitMs, finish);

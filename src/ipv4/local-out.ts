@@ -14,28 +14,24 @@ import type { SkbCt } from "../netfilter/conntrack/conn.js";
 import { nfVerdictEnds } from "./nf.js";
 import { ipOutput } from "./output.js";
 
-/**
- * `attach`: a conntrack entry the packet already belongs to (nf_ct_attach, as REJECT's reset gets).
- * Returns "EPERM" when OUTPUT or POSTROUTING dropped or rejected the packet (nf_hook_slow's
- * -EPERM, which sendmsg() hands to the application), else undefined.
- */
-export function ipSendRouted(ns: Netns, pkt: Ipv4Packet, r: OutputRoute, trace: TraceHandle, attach?: SkbCt): string | undefined {
+/** `attach`: a conntrack entry the packet already belongs to (nf_ct_attach, as REJECT's reset gets). */
+export function ipSendRouted(ns: Netns, pkt: Ipv4Packet, r: OutputRoute, trace: TraceHandle, attach?: SkbCt): void {
   const d = describeOutput(pkt.dst, r);
   trace.step(ns.name, { kind: "route", direction: "output", table: d.table, matched: d.matched, type: r.route?.type ?? "unicast", result: r.local ? "local" : r.dev.name, text: d.text });
   const skb: Skb = { pkt, trace, pktType: "host", mark: 0, rt: rtOf(r), ...(attach ? { ct: attach } : {}) };
   const v = ns.nf.hook(ns, "OUTPUT", skb, undefined, r.dev);
-  if (nfVerdictEnds(ns, skb, v, "OUTPUT")) return "EPERM";
+  if (nfVerdictEnds(ns, skb, v, "OUTPUT")) return;
   if (skb.pkt.dst !== pkt.dst) {
     const again = routeOutput(ns, skb.pkt.dst, { src: skb.pkt.src });
     if (!again.ok) {
       trace.end({ kind: "no-route", at: { node: ns.name, stage: "ip_route_me_harder" }, reason: `no route to ${formatIpv4(skb.pkt.dst)} after OUTPUT rewrote the destination`, errno: again.errno });
-      return again.errno;
+      return;
     }
     const d2 = describeOutput(skb.pkt.dst, again);
     trace.step(ns.name, { kind: "route", direction: "output", table: d2.table, matched: d2.matched, type: again.route?.type ?? "unicast", result: again.local ? "local" : again.dev.name, text: `${d2.text} (re-routed after OUTPUT)` });
     skb.rt = rtOf(again);
   }
-  return ipOutput(ns, skb) ? "EPERM" : undefined;
+  ipOutput(ns, skb);
 }
 
 function rtOf(r: OutputRoute): NonNullable<Skb["rt"]> {

@@ -10,16 +10,15 @@ import { nfVerdictEnds } from "./nf.js";
 import { neighOutput } from "../neigh/neigh.js";
 import { ipRcv } from "./rcv.js";
 
-/** Returns true when POSTROUTING dropped the packet (a local sender then gets EPERM). */
-export function ipOutput(ns: Netns, skb: Skb): boolean {
+export function ipOutput(ns: Netns, skb: Skb): void {
   const rt = skb.rt!;
   const v = ns.nf.hook(ns, "POSTROUTING", skb, undefined, rt.dev);
-  if (nfVerdictEnds(ns, skb, v, "POSTROUTING")) return true;
+  if (nfVerdictEnds(ns, skb, v, "POSTROUTING")) return;
   if (rt.kind === "local") {
     const lo = ns.loopback;
     if (!lo.up) {
       skb.trace.end({ kind: "link-down", at: { node: ns.name, stage: "dev_queue_xmit" }, dev: lo.name });
-      return false;
+      return;
     }
     const text = packetSummary(skb.pkt);
     skb.trace.step(ns.name, { kind: "exit-dev", dev: lo.name, packet: text });
@@ -30,8 +29,7 @@ export function ipOutput(ns: Netns, skb: Skb): boolean {
       skb.trace.step(ns.name, { kind: "enter-dev", dev: lo.name, ms: ns.world.now, packet: text });
       ipRcv(lo, pkt, "host", skb.trace, looped);
     });
-    return false;
+    return;
   }
   neighOutput(ns, rt.dev, rt.nexthop, skb, rt.kind === "broadcast");
-  return false;
 }

@@ -19,7 +19,7 @@ export interface EchoOptions {
   readonly src?: Ipv4;
 }
 
-/** Returns sendmsg()'s errno: the route lookup's, or EPERM when netfilter dropped the packet on its way out. */
+/** Returns the errno when the route lookup fails (sendmsg's error), else undefined. */
 export function sendEcho(ns: Netns, dst: Ipv4, o: EchoOptions): string | undefined {
   const r = routeOutput(ns, dst, o.src !== undefined ? { src: o.src } : {});
   if (!r.ok) return r.errno;
@@ -33,5 +33,6 @@ export function sendEcho(ns: Netns, dst: Ipv4, o: EchoOptions): string | undefin
     df: true,
     payload: { kind: "icmp", type: ICMP.ECHO, code: 0, id: o.id, seq: o.seq, dataLen: o.size },
   };
-  return ipSendRouted(ns, pkt, r, ns.world.log.start("ping", packetSummary(pkt), ns.world.now));
+  ipSendRouted(ns, pkt, r, ns.world.log.start("ping", packetSummary(pkt), ns.world.now));
+  return undefined;
 }

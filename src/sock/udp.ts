@@ -58,5 +58,6 @@ export function udpSend(ns: Netns, sport: number, dst: Ipv4, dport: number, data
   const r = routeOutput(ns, dst);
   if (!r.ok) return r.errno;
   const pkt: Ipv4Packet = { kind: "ipv4", src: r.src, dst, ttl: opts.ttl ?? defaultTtl(ns), id: ns.ipId++, tos: 0, df: false, payload: { kind: "udp", sport, dport, data } };
-  return ipSendRouted(ns, pkt, r, ns.world.log.start(opts.origin, packetSummary(pkt), ns.world.now));
+  ipSendRouted(ns, pkt, r, ns.world.log.start(opts.origin, packetSummary(pkt), ns.world.now));
+  return undefined;
 }
