@@ -2,8 +2,9 @@
  * DIR-24-8 (the DPDK rte_lpm layout), used by the LPM benchmark only as a calibration row: it is
  * the structure research/performance.md §2 measured at ~83 M lookups/s at 1 M prefixes on this
  * machine, which is where the fast table's 50 M/s target comes from. Running it in the same
- * session shows how today's machine compares with that measurement. It is not a candidate for the
- * simulator: every table costs 64 MiB (tbl24) however few routes it holds.
+ * session shows how today's machine compares with that measurement: a lookup is one random read
+ * in 64 MiB, so the suite's memory probe (random reads over 64 MiB) is its ceiling. It is not a
+ * candidate for the simulator: every table costs 64 MiB (tbl24) however few routes it holds.
  *
  * tbl24 (Int32Array, 2^24): value + 1 for the top 24 bits, 0 for none, or -(group + 1) when
  * longer prefixes under that /24 live in a 256-entry tbl8 group. Built from prefixes sorted by

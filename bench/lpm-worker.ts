@@ -2,7 +2,12 @@
  * One LPM measurement in a fresh process (spawned by bench/lpm.ts), so every implementation
  * starts with a cold JIT, a clean heap and call sites that only ever see its own code.
  *
- *   node --expose-gc --import tsx bench/lpm-worker.ts '<json WorkerJob>'
+ *   node --expose-gc .bench-out/js/bench/lpm-worker.js '<json WorkerJob>'
+ *
+ * bench/lpm.ts first compiles this file and what it imports to .bench-out/js (bench/tsconfig.worker.json)
+ * and runs the JavaScript with plain node, not under tsx: once tsx has transformed a module, V8's
+ * optimised code carries a detached-ArrayBuffer check on every typed-array access in the process
+ * (see bench/README.md), which slowed every row by 5–30 %.
  *
  * Prints one JSON line (`WorkerResult`) on stdout. The steps: generate the seeded table and keys,
  * take a memory snapshot after forced GC, time the build, snapshot again, compute a validation
@@ -13,7 +18,7 @@ import CidrMatcher from "cidr-matcher";
 import ipaddr from "ipaddr.js";
 import { buildFastLpm, buildLinearLpm, type Lpm, type LpmEntry } from "../src/route/lpm.js";
 import { buildDir248 } from "./dir248.js";
-import { formatIpv4, makeKeys, makeTable } from "./tables.js";
+import { formatIpv4, makeKeys, makeTable, mulberry32 } from "./tables.js";
 
 export type ImplId = "fast" | "linear" | "cidr-matcher" | "ipaddr.js" | "dir-24-8";
 
@@ -38,7 +43,14 @@ export interface BennyJob {
   readonly maxTime: number;
 }
 
-export type WorkerJob = MeasureJob | BennyJob;
+/** The machine's memory, measured without any LPM: what the rows above can be compared against. */
+export interface ProbeJob {
+  readonly mode: "probe";
+  /** Array sizes in MiB. */
+  readonly sizesMiB: readonly number[];
+}
+
+export type WorkerJob = MeasureJob | BennyJob | ProbeJob;
 
 export interface WorkerResult {
   readonly impl: ImplId;
@@ -64,6 +76,18 @@ export interface WorkerResult {
   readonly checksum: number;
   readonly hits: number;
   readonly checked: number;
+}
+
+export interface ProbeRow {
+  readonly mib: number;
+  /** Independent random 4-byte reads per second (one read per key; a DIR-24-8 lookup is one such read). */
+  readonly readsPerSec: number;
+  /** Time of one read whose address depends on the previous read (pointer chase over cache lines). */
+  readonly dependentNs: number;
+}
+
+export interface ProbeResult {
+  readonly rows: readonly ProbeRow[];
 }
 
 export interface BennyCase {
@@ -332,10 +356,71 @@ async function runBenny(job: BennyJob): Promise<BennyResult> {
   };
 }
 
+// The probe's loops: a table of 2^p words, indexed by the low bits of random keys.
+function probeReads(table: Int32Array, keys: Uint32Array, mask: number): number {
+  let s = 0;
+  for (let i = 0; i < keys.length; i++) s = (s + table[keys[i]! & mask]!) | 0;
+  return s;
+}
+
+function probeChase(table: Int32Array, steps: number): number {
+  let p = 0;
+  for (let i = 0; i < steps; i++) p = table[p]!;
+  return p;
+}
+
+/**
+ * Independent random reads (the throughput a one-read lookup such as DIR-24-8 can reach at most)
+ * and dependent reads (a random cyclic walk over cache lines: the latency a chain of misses pays),
+ * over arrays of each size. Best of three 0.3 s rounds, so the figure shows the machine when least disturbed.
+ */
+function probe(job: ProbeJob): ProbeResult {
+  const rand = mulberry32(0x9e3779b9);
+  const keys = new Uint32Array(KEY_COUNT);
+  for (let i = 0; i < keys.length; i++) keys[i] = rand();
+  const rows: ProbeRow[] = [];
+  for (const mib of job.sizesMiB) {
+    const words = 2 ** Math.round(Math.log2(mib * 262_144));
+    const table = new Int32Array(words);
+    // One word per cache line links to the next line of a random cyclic order of all lines.
+    const lines = words >>> 4;
+    const order = new Int32Array(lines);
+    for (let i = 0; i < lines; i++) order[i] = i;
+    for (let i = lines - 1; i > 0; i--) {
+      const j = rand() % (i + 1);
+      const x = order[i]!;
+      order[i] = order[j]!;
+      order[j] = x;
+    }
+    for (let i = 0; i < lines; i++) table[order[i]! * 16] = order[(i + 1) % lines]! * 16;
+    sink ^= probeReads(table, keys, words - 1);
+    let reads = 0;
+    for (let r = 0; r < 3; r++) {
+      const start = performance.now();
+      let done = 0;
+      do {
+        sink ^= probeReads(table, keys, words - 1);
+        done += keys.length;
+      } while (performance.now() - start < 300);
+      reads = Math.max(reads, done / ((performance.now() - start) / 1000));
+    }
+    const steps = 1 << 21;
+    sink ^= probeChase(table, steps);
+    let dependentNs = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const start = performance.now();
+      sink ^= probeChase(table, steps);
+      dependentNs = Math.min(dependentNs, ((performance.now() - start) * 1e6) / steps);
+    }
+    rows.push({ mib: (words * 4) / 1048576, readsPerSec: reads, dependentNs });
+  }
+  return { rows };
+}
+
 const arg = process.argv[2];
 if (arg !== undefined) {
   const job = JSON.parse(arg) as WorkerJob;
-  const out = job.mode === "measure" ? await measure(job) : await runBenny(job);
+  const out = job.mode === "measure" ? await measure(job) : job.mode === "benny" ? await runBenny(job) : probe(job);
   process.stdout.write(`${JSON.stringify(out)}\n`);
   if (sink === 0.5) process.stdout.write("\n"); // never true; reads `sink` once more
 }

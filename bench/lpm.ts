@@ -2,8 +2,11 @@
  * LPM benchmark suite: the fast range index against the linear reference and two npm peers, on
  * seeded DFZ-like tables of 100, 5,000, 100,000 and 1,000,000 prefixes (bench/tables.ts).
  *
- * Every (implementation, size) runs in its own fresh process (bench/lpm-worker.ts); the fast table
- * runs in three, because placement in memory moves its figures by 10–30 % between processes.
+ * Every (implementation, size) runs in its own fresh process (bench/lpm-worker.ts, compiled to
+ * JavaScript first and run by plain node; `--via-tsx` runs it under tsx instead); the fast table
+ * runs in three, because placement in memory moves its figures by 10–30 % between processes. A
+ * memory probe (random reads over arrays of 1 to 64 MiB, no LPM) comes first, so each run records
+ * what the machine's memory could do at the time.
  * Ratios are against the fast table at the same size. Output: a readable table on stdout and
  * `.bench-out/lpm.json`.
  *
@@ -19,9 +22,11 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import type { BennyResult, ImplId, MeasureJob, WorkerJob, WorkerResult } from "./lpm-worker.js";
+import type { BennyResult, ImplId, MeasureJob, ProbeResult, WorkerJob, WorkerResult } from "./lpm-worker.js";
 
 const SIZES = [100, 5_000, 100_000, 1_000_000] as const;
+/** Array sizes for the memory probe: cache-resident, the fast table's size at 1 M prefixes, and DIR-24-8's. */
+const PROBE_MIB = [1, 8, 16, 64];
 /** The fixed part of a fast table's size allowed on top of 16 B/prefix (as in test/conformance/lpm.test.ts). */
 const SIZE_CONSTANT = 1024;
 /** Fresh processes for the fast table at each size. */
@@ -56,11 +61,29 @@ function checkKeysFor(n: number): number {
   return n <= 5_000 ? 2_000 : n <= 100_000 ? 200 : 20;
 }
 
-const WORKER = fileURLToPath(new URL("./lpm-worker.ts", import.meta.url));
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const WORKER_TS = fileURLToPath(new URL("./lpm-worker.ts", import.meta.url));
+const WORKER_JS = `${ROOT}.bench-out/js/bench/lpm-worker.js`;
+const TSC = `${ROOT}node_modules/typescript/bin/tsc`;
+
+/**
+ * How workers run. "compiled" (the default): this suite compiles lpm-worker.ts and its imports with
+ * tsc (bench/tsconfig.worker.json) and runs the JavaScript with plain node. "tsx" (`--via-tsx`):
+ * the worker's TypeScript runs under tsx, as before; kept to show what tsx costs (bench/README.md).
+ */
+type WorkerMode = "compiled" | "tsx";
+const WORKER_MODE: WorkerMode = process.argv.includes("--via-tsx") ? "tsx" : "compiled";
+
+function compileWorker(): void {
+  const res = spawnSync(process.execPath, [TSC, "-p", `${ROOT}bench/tsconfig.worker.json`], { cwd: ROOT, encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`compiling the LPM worker failed:\n${res.stdout}${res.stderr}`);
+}
 
 function runWorker<T>(job: WorkerJob): T {
-  const res = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", WORKER, JSON.stringify(job)], {
+  const args = WORKER_MODE === "compiled"
+    ? ["--expose-gc", WORKER_JS, JSON.stringify(job)]
+    : ["--expose-gc", "--import", "tsx", WORKER_TS, JSON.stringify(job)];
+  const res = spawnSync(process.execPath, args, {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
@@ -247,6 +270,11 @@ export async function runLpmSuite(options: LpmSuiteOptions = {}): Promise<void> 
   console.log("builds in parentheses. heap Δ = Δ(heapUsed + arrayBuffers) per table after forced GC, over 200,000/N");
   console.log("warm-built tables kept alive (1 to 1,000), so compiled code is not counted; bytes() = the table's own estimate.");
   console.log(`machine: ${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}, node ${process.version}, load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`);
+  if (WORKER_MODE === "compiled") compileWorker();
+  console.log(`workers: ${WORKER_MODE === "compiled" ? "compiled with tsc to .bench-out/js, run by plain node" : "TypeScript under tsx (--via-tsx)"}`);
+  const memory = runWorker<ProbeResult>({ mode: "probe", sizesMiB: PROBE_MIB });
+  console.log("memory probe (no LPM; best of 3 rounds): independent random 4-byte reads/s, and the latency of a dependent read");
+  console.log(`  ${memory.rows.map((r) => `${r.mib} MiB: ${rate(r.readsPerSec)}, ${r.dependentNs.toFixed(0)} ns`).join(" | ")}`);
 
   const results: LpmRow[] = [];
   for (const n of SIZES) {
@@ -293,10 +321,12 @@ export async function runLpmSuite(options: LpmSuiteOptions = {}): Promise<void> 
   mkdirSync(`${ROOT}.bench-out`, { recursive: true });
   const out = {
     suite: "lpm",
-    command: "npm run bench -- lpm",
+    command: WORKER_MODE === "compiled" ? "npm run bench -- lpm" : "npm run bench -- lpm --via-tsx",
     started: started.toISOString(),
     finished: new Date().toISOString(),
     machine: { cpu: os.cpus()[0]?.model ?? "?", cpus: os.cpus().length, node: process.version, loadBefore, loadAfter },
+    workers: WORKER_MODE,
+    memory: memory.rows,
     method: {
       tables: "bench/tables.ts makeTable(N): mulberry32(0xC0FFEE ^ N), DFZ-like length mix, uniform nets in 1.0.0.0–223.255.255.255",
       keys: "bench/tables.ts makeKeys(table, 2^20): even keys inside a random table prefix, odd keys uniform",
