@@ -12,7 +12,6 @@ import { buildWorld } from "../src/sim/build.js";
 import type { WorldSpec } from "../src/netns/spec.js";
 import { parseIpv4, ipv4 } from "../src/core/ip.js";
 import { IptablesEngine } from "../src/netfilter/engine.js";
-import { ruleText } from "../src/netfilter/rule-text.js";
 import type { Skb } from "../src/ipv4/skb.js";
 import { DiscardingTrace } from "../src/trace/recorder.js";
 import type { Netns } from "../src/netns/netns.js";
@@ -47,7 +46,7 @@ function setup(services: number, evaluator: "interp" | "compiled"): () => void {
   if (!built.ok) throw new Error("bench world did not build");
   const ns: Netns = built.value.ns("node")!;
   const eth0 = ns.device("eth0")!;
-  const engine = new IptablesEngine(ns, kubeProxyNat(services), { formatRule: ruleText, evaluator });
+  const engine = new IptablesEngine(ns, kubeProxyNat(services), { evaluator });
   let n = 0;
   const client = parseIpv4("10.244.1.2")!;
   return () => {

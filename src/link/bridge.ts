@@ -35,20 +35,17 @@ export function brHandleFrame(port: Device, arrived: EthFrame, trace: TraceHandl
       deliverUp(br, { ...frame, dst: br.mac, payload: pre.skb.pkt }, trace, "host", carried(pre.skb));
       return;
     }
+    skb = pre.skb;
     if (pre.kind === "bridged-dnat") {
-      // br_forward's should_deliver: not back out of the ingress port unless it has hairpin on.
-      const known = br.ns.neigh.get(neighKey(br, ipv4(pre.nexthop)))?.mac;
-      const entry = known ? br.fdb.get(known) : undefined;
-      if (entry && entry.port === port && !port.hairpin) {
-        trace.step(node, { kind: "bridge", bridge: br.name, action: "hairpin-drop", mac: known!, port: port.name });
-        trace.end({ kind: "dropped", at: { node, stage: "br_forward" }, reason: `the DNATed destination ${known} is behind the ingress port ${port.name} and hairpin is off` });
+      // The new destination's MAC (br_nf_pre_routing_finish_bridge); then bridged like any frame,
+      // hairpin rule included. Not yet resolved: FORWARD/POSTROUTING, then ARP from the bridge.
+      const mac = br.ns.neigh.get(neighKey(br, ipv4(pre.nexthop)))?.mac;
+      if (!mac) {
+        if (brNfForward(br.ns, br, skb, undefined)) neighOutput(br.ns, br, ipv4(pre.nexthop), skb);
         return;
       }
-      if (brNfForward(br.ns, br, pre.skb, entry?.port)) neighOutput(br.ns, br, ipv4(pre.nexthop), pre.skb);
-      return;
-    }
-    frame = pre.frame;
-    skb = pre.skb;
+      frame = { ...frame, dst: mac, payload: skb.pkt };
+    } else frame = pre.frame;
   } else learn(br, port, frame, trace);
   const group = frame.dst === BROADCAST_MAC || isMulticastMac(frame.dst);
   if (group) {

@@ -20,7 +20,8 @@ import type { Skb } from "../ipv4/skb.js";
 import type { Netfilter, NfHook, NfVerdict } from "./hooks.js";
 import { ACCEPT } from "./hooks.js";
 import type { Ruleset, TableName } from "./rule.js";
-import type { RuleFormatter, WalkOptions } from "./eval/interp.js";
+import type { WalkOptions } from "./eval/interp.js";
+import { formatRule } from "./syntax/index.js";
 import { walkTable } from "./eval/interp.js";
 import { CompiledTable, walkCompiled } from "./eval/compiled.js";
 import type { TableVerdict } from "./eval/verdict.js";
@@ -42,7 +43,6 @@ const STAGES: Readonly<Record<NfHook, readonly Stage[]>> = {
 };
 
 export interface EngineOptions {
-  readonly formatRule: RuleFormatter;
   /** Trace rules that did not match too (default: as the world says, `podpath trace --all-rules`). */
   readonly verbose?: boolean;
   /** `compiled` (default, indexed) or `interp` (the reference walk); both give the same verdicts and traces. */
@@ -61,12 +61,12 @@ export class IptablesEngine implements Netfilter {
   constructor(
     ns: Netns,
     readonly ruleset: Ruleset,
-    private readonly options: EngineOptions,
+    private readonly options: EngineOptions = {},
   ) {
-    for (const t of ruleset.tables) this.tables.set(t.name, new CompiledTable(t.name, t.chains, options.formatRule));
+    for (const t of ruleset.tables) this.tables.set(t.name, new CompiledTable(t.name, t.chains, formatRule));
     this.conntrackOn = needsConntrack(ruleset);
-    this.walkOptions = { formatRule: options.formatRule, verbose: options.verbose ?? false };
-    this.verboseOptions = { formatRule: options.formatRule, verbose: true };
+    this.walkOptions = { formatRule, verbose: options.verbose ?? false };
+    this.verboseOptions = { formatRule, verbose: true };
     this.walk = options.evaluator === "interp" ? walkTable : walkCompiled;
     this.state = {
       conntrack: this.conntrack,

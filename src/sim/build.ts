@@ -19,7 +19,6 @@ import { Fib } from "../route/fib.js";
 import type { Route } from "../route/route.js";
 import { World } from "./world.js";
 import { IptablesEngine } from "../netfilter/engine.js";
-import { ruleText } from "../netfilter/rule-text.js";
 
 export function buildWorld(spec: WorldSpec, seed: string = spec.seed): Result<World> {
   const issues: Issue[] = [];
@@ -111,7 +110,7 @@ export function buildWorld(spec: WorldSpec, seed: string = spec.seed): Result<Wo
     installNeighbours(ns, n, issues, where);
     installFdb(ns, n, issues, where);
     for (const l of n.listeners) ns.sockets.listen(l);
-    if (n.iptables) ns.nf = new IptablesEngine(ns, n.iptables.ruleset, { formatRule: ruleText });
+    if (n.iptables) ns.nf = new IptablesEngine(ns, n.iptables.ruleset);
   }
   return issues.length > 0 ? fail(issues) : ok(world);
 }

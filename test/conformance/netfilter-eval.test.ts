@@ -13,7 +13,6 @@ import { ipv4, parseIpv4 } from "../../src/core/ip.js";
 import { makeRng } from "../../src/core/rng.js";
 import type { Rng } from "../../src/core/rng.js";
 import { IptablesEngine } from "../../src/netfilter/engine.js";
-import { ruleText } from "../../src/netfilter/rule-text.js";
 import type { Chain, Rule, Ruleset, Target } from "../../src/netfilter/rule.js";
 import { ZERO_COUNTERS } from "../../src/netfilter/rule.js";
 import type { NfHook } from "../../src/netfilter/hooks.js";
@@ -85,7 +84,7 @@ function runBoth(rs: Ruleset, packets: readonly { hook: NfHook; skb: () => Omit<
     if (!built.ok) throw new Error("world");
     const world = built.value;
     const ns = world.ns("node")!;
-    const engine = new IptablesEngine(ns, rs, { formatRule: ruleText, evaluator });
+    const engine = new IptablesEngine(ns, rs, { evaluator });
     for (const p of packets) {
       const s = p.skb();
       const inDev = s.inDev ? ns.device(s.inDev) : undefined;

@@ -8,7 +8,6 @@ import { buildWorld } from "../../src/sim/build.js";
 import type { WorldSpec } from "../../src/netns/spec.js";
 import { formatIpv4, ipv4, parseIpv4 } from "../../src/core/ip.js";
 import { IptablesEngine } from "../../src/netfilter/engine.js";
-import { ruleText } from "../../src/netfilter/rule-text.js";
 import { PinChooser, SampleChooser, parsePin, pinnedRules } from "../../src/netfilter/choice.js";
 import type { Skb } from "../../src/ipv4/skb.js";
 import { DiscardingTrace } from "../../src/trace/recorder.js";
@@ -37,7 +36,7 @@ function sample(n: number, seed: string, chooser?: (w: ReturnType<typeof buildWo
   const ns = built.value.ns("node")!;
   chooser?.(built);
   const eth0 = ns.device("eth0")!;
-  const engine = new IptablesEngine(ns, kubeProxyNat(1, 3), { formatRule: ruleText });
+  const engine = new IptablesEngine(ns, kubeProxyNat(1, 3));
   const counts = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const skb: Skb = {

@@ -18,7 +18,7 @@ import { walkTable } from "./interp.js";
 import type { TableVerdict } from "./verdict.js";
 import { TABLE_ACCEPT } from "./verdict.js";
 import { ruleMatches } from "../match/index.js";
-import { stepRule } from "./steps.js";
+import { chainEnd } from "./steps.js";
 import { runTarget } from "./target-step.js";
 import type { RuleFormatter } from "./interp.js";
 
@@ -29,6 +29,8 @@ interface CRule {
   readonly rule: Rule;
   readonly n: number;
   readonly text: string;
+  /** Where the rule sits, made once (the statistic match hands it to the chooser). */
+  readonly site: RuleSite;
   /** Destination this rule's header requires (`-d a/32`, not negated), if any. */
   readonly dst?: number;
   /** The compiled chain a jump/goto target leads to, resolved once (set after every chain is compiled). */
@@ -63,7 +65,7 @@ export class CompiledTable implements LoadedTable {
     formatRule: RuleFormatter,
   ) {
     this.chains = new Map(chains.map((c): [string, Chain] => [c.name, c]));
-    const compiled = new Map(chains.map((c): [string, CChain] => [c.name, compileChain(c, formatRule)]));
+    const compiled = new Map(chains.map((c): [string, CChain] => [c.name, compileChain(name, c, formatRule)]));
     for (const cc of compiled.values())
       for (const r of cc.rules) {
         const t = r.rule.target;
@@ -76,10 +78,10 @@ export class CompiledTable implements LoadedTable {
   }
 }
 
-function compileChain(c: Chain, formatRule: RuleFormatter): CChain {
+function compileChain(table: LoadedTable["name"], c: Chain, formatRule: RuleFormatter): CChain {
   const rules = c.rules.map((rule, i): CRule => {
     const exact = rule.dst && !rule.dst.neg && rule.dst.len === 32 ? rule.dst.addr : undefined;
-    return { rule, n: i + 1, text: formatRule(c.name, rule), ...(exact !== undefined ? { dst: exact } : {}) };
+    return { rule, n: i + 1, text: formatRule(c.name, rule), site: { table, chain: c.name, rule: i + 1 }, ...(exact !== undefined ? { dst: exact } : {}) };
   });
   if (rules.length < INDEX_MIN_RULES) return { chain: c, rules };
   const byDst = new Map<number, number[]>();
@@ -140,27 +142,20 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
   if (opts.verbose) return walkTable(table, pc, opts);
   const start = table.compiled.get(pc.hook);
   if (!start) return TABLE_ACCEPT;
-  const tname = table.name;
   const stack: Frame[] = [];
   let f = enter(start, pc.skb.pkt.dst, table.stats);
   for (;;) {
     const idx = next(f);
     const cc = f.cc;
-    const cname = cc.chain.name;
     if (idx < 0) {
-      if (cc.chain.builtin) {
-        const policy = cc.chain.policy ?? "ACCEPT";
-        stepRule(pc, cname, undefined, undefined, `policy ${policy}`);
-        return policy === "DROP" ? { kind: "drop", rule: `${tname}:${cname}:policy DROP` } : TABLE_ACCEPT;
-      }
-      stepRule(pc, cname, undefined, undefined, "return");
+      const end = chainEnd(pc, cc.chain);
+      if (end) return end;
       f = stack.pop() ?? atPolicy(start);
       continue;
     }
     const r = cc.rules[idx]!;
-    const site: RuleSite = { table: tname, chain: cname, rule: r.n };
-    if (!ruleMatches(r.rule, pc, site)) continue;
-    const c = runTarget(r.rule.target, pc, cname, r.n, r.text);
+    if (!ruleMatches(r.rule, pc, r.site)) continue;
+    const c = runTarget(r.rule.target, pc, cc.chain.name, r.n, r.text);
     if (c.kind === "verdict") return c.verdict;
     if (c.kind === "return") f = stack.pop() ?? atPolicy(start);
     else if (c.kind === "jump") {

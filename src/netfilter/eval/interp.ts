@@ -11,7 +11,7 @@ import type { Chain, Rule, TableName } from "../rule.js";
 import type { PacketCtx, RuleSite } from "./context.js";
 import type { TableVerdict } from "./verdict.js";
 import { TABLE_ACCEPT } from "./verdict.js";
-import { stepRule } from "./steps.js";
+import { chainEnd, stepRule } from "./steps.js";
 import { ruleMatches } from "../match/index.js";
 import { runTarget } from "./target-step.js";
 
@@ -39,20 +39,9 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
   let i = 0;
   for (let guard = 0; guard < MAX_STEPS; guard++) {
     if (i >= chain.rules.length) {
-      if (chain.builtin) {
-        const policy = chain.policy ?? "ACCEPT";
-        stepRule(pc, chain.name, undefined, undefined, `policy ${policy}`);
-        return policy === "DROP" ? { kind: "drop", rule: `${table.name}:${chain.name}:policy DROP` } : TABLE_ACCEPT;
-      }
-      stepRule(pc, chain.name, undefined, undefined, "return");
-      const back = stack.pop();
-      if (back) {
-        chain = back.chain;
-        i = back.next;
-      } else {
-        chain = start;
-        i = start.rules.length;
-      }
+      const end = chainEnd(pc, chain);
+      if (end) return end;
+      ({ chain, next: i } = stack.pop() ?? { chain: start, next: start.rules.length });
       continue;
     }
     const rule = chain.rules[i]!;
@@ -63,18 +52,13 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
       i++;
       continue;
     }
-    const text = opts.formatRule(chain.name, rule);
+    // The rule's text only matters to a trace that keeps its steps.
+    const text = pc.skb.trace.recording ? opts.formatRule(chain.name, rule) : "";
     const c = runTarget(rule.target, pc, chain.name, n, text);
     if (c.kind === "verdict") return c.verdict;
     if (c.kind === "return") {
-      const back = stack.pop();
-      if (back) {
-        chain = back.chain;
-        i = back.next;
-      } else {
-        chain = start;
-        i = start.rules.length;
-      }
+      // RETURN with an empty stack falls to the built-in chain's policy.
+      ({ chain, next: i } = stack.pop() ?? { chain: start, next: start.rules.length });
       continue;
     }
     if (c.kind === "jump") {
