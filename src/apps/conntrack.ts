@@ -16,7 +16,7 @@
  * and labels/zones/secmark.
  */
 import type { App, AppIo } from "./app.js";
-import { formatConn } from "./conntrack-format.js";
+import { formatConn, tcpStateName } from "./conntrack-format.js";
 import { Getopt, type LongOption } from "./getopt.js";
 import { conntrackOf, readOnlyMessage } from "./netfilter-state.js";
 import { parseIpv4 } from "../core/ip.js";
@@ -308,7 +308,7 @@ function protoFilter(which: string, value: string): Filter {
     default: {
       const s = value.toUpperCase();
       if (!TCP_STATES.includes(s)) throw problem(`unknown TCP state \`${value}'`);
-      return (c) => (c.tcpState === "SYN_SENT2" ? "LISTEN" : c.tcpState) === s;
+      return (c) => c.tcpState !== undefined && tcpStateName(c.tcpState) === s;
     }
   }
 }

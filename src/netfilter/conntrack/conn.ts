@@ -28,7 +28,6 @@ export interface Conn {
   mark: number;
   /** Virtual ms when the entry expires. */
   expires: number;
-  readonly createdMs: number;
   /** Virtual ms after which a replied UDP flow counts as a stream (ct->proto.udp.stream_ts). */
   readonly udpStreamMs: number;
 }
@@ -53,7 +52,6 @@ export const CT_TIMEOUTS = {
   udpUnreplied: 30,
   udpStream: 120,
   icmp: 30,
-  generic: 600,
 } as const;
 
 /**

@@ -98,7 +98,6 @@ function newConn(table: ConntrackTable, t: Tuple, now: number): Conn {
     status: { seenReply: false, assured: false, confirmed: false, srcNat: false, dstNat: false, srcNatDone: false, dstNatDone: false },
     mark: 0,
     expires: now,
-    createdMs: now,
     udpStreamMs: now + 2000,
   };
 }

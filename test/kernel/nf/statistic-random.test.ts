@@ -4,7 +4,7 @@
  *   kernel                 CONNECTIONS connections to a kube-proxy-shaped service reach every
  *                          endpoint, each as often as its exact fixed-point probability says,
  *                          within 4.5 σ
- *   simulator (PODPATH_NF_DIFF=1)
+ *   simulator (unless PODPATH_NF_DIFF=0)
  *                          the enumerator (sim/enumerate.ts) lists exactly the endpoints the
  *                          kernel reached, with the exact probabilities; CONNECTIONS sampled
  *                          connections in one simulated world meet the same 4.5 σ bound
@@ -21,7 +21,7 @@ import { caseFile } from "./sim-side.js";
 import { brNetfilterLoaded, topology, withRuleset } from "./topology.js";
 
 const avail = kernelAvailability([...REQUIRED_TOOLS, ...NF_TOOLS]);
-const simulatorToo = process.env["PODPATH_NF_DIFF"] === "1";
+const simulatorToo = process.env["PODPATH_NF_DIFF"] !== "0";
 /** The loop of CONNECTIONS connections takes ~15 s here; allow for a loaded machine. */
 const LOOP_TIMEOUT_MS = 240_000;
 
