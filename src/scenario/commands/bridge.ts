@@ -12,7 +12,7 @@ import { addFdb } from "../ops/fdb.js";
 import { setHairpin } from "../ops/link.js";
 import { deviceNameText, ipv4Text, macText } from "../values.js";
 import type { Ctx, Plan } from "./plan.js";
-import { argValue, Cursor, matches, oneOf, pick, Syn, unexpected, valueAt, type Token } from "./tokens.js";
+import { argValue, Cursor, matches, oneOf, Syn, unexpected, valueAt, type Token, keyword } from "./tokens.js";
 
 const OBJECTS = ["link", "fdb", "mdb", "vlan", "vni", "monitor"] as const;
 const FDB_VERBS = ["add", "append", "replace", "delete", "show"] as const;
@@ -20,25 +20,15 @@ const LINK_VERBS = ["set", "change", "show"] as const;
 const FDB_OPTS = ["dev", "dst", "self", "master", "permanent", "static", "local", "dynamic"];
 
 export function parseBridge(c: Cursor, ctx: Ctx, cmd: Token): Plan | Syn {
-  const objTok = c.arg(cmd, `an object (${oneOf(["fdb", "link"])})`);
-  if (objTok instanceof Syn) return objTok;
-  const obj = pick(objTok.text, OBJECTS);
-  if (obj === "fdb") return parseFdb(c, ctx, objTok);
-  if (obj === "link") return parseLink(c, ctx, objTok);
-  return obj === undefined
-    ? unexpected(objTok, oneOf(["fdb", "link"]))
-    : new Syn("unknown-command", `"bridge ${obj}" is not modelled; expected ${oneOf(["fdb", "link"])}`, objTok.start);
+  const o = keyword(c, cmd, "an object", "bridge", OBJECTS, ["fdb", "link"]);
+  if (o instanceof Syn) return o;
+  return o.word === "fdb" ? parseFdb(c, ctx, o.token) : parseLink(c, ctx, o.token);
 }
 
 function parseFdb(c: Cursor, ctx: Ctx, objTok: Token): Plan | Syn {
-  const verbTok = c.arg(objTok, `a verb (${oneOf(["add", "append", "replace"])})`);
-  if (verbTok instanceof Syn) return verbTok;
-  const verb = pick(verbTok.text, FDB_VERBS);
-  if (verb !== "add" && verb !== "append" && verb !== "replace") {
-    return verb === undefined
-      ? unexpected(verbTok, oneOf(["add", "append", "replace"]))
-      : new Syn("unknown-command", `"bridge fdb ${verb}" is not modelled; expected ${oneOf(["add", "append", "replace"])}`, verbTok.start);
-  }
+  const v = keyword(c, objTok, "a verb", "bridge fdb", FDB_VERBS, ["add", "append", "replace"]);
+  if (v instanceof Syn) return v;
+  const verb = v.word;
   const fields: Record<string, Token> = {};
   let mac: Mac | undefined;
   let dev: string | undefined;
@@ -93,12 +83,8 @@ function parseFdb(c: Cursor, ctx: Ctx, objTok: Token): Plan | Syn {
 }
 
 function parseLink(c: Cursor, ctx: Ctx, objTok: Token): Plan | Syn {
-  const verbTok = c.arg(objTok, `a verb ("set")`);
-  if (verbTok instanceof Syn) return verbTok;
-  const verb = pick(verbTok.text, LINK_VERBS);
-  if (verb !== "set" && verb !== "change") {
-    return verb === undefined ? unexpected(verbTok, `"set"`) : new Syn("unknown-command", `"bridge link ${verb}" is not modelled; expected "set"`, verbTok.start);
-  }
+  const v = keyword(c, objTok, "a verb", "bridge link", LINK_VERBS, ["set", "change"], ["set"]);
+  if (v instanceof Syn) return v;
   const fields: Record<string, Token> = {};
   let dev: string | undefined;
   let hairpin: boolean | undefined;

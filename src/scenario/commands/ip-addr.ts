@@ -10,20 +10,15 @@ import { addAddress } from "../ops/addr.js";
 import type { Scope } from "../../netns/spec.js";
 import { brdText, defaultAddrScope, deviceNameText, ifaddrText, scopeText } from "../values.js";
 import type { Ctx, Plan } from "./plan.js";
-import { argValue, Cursor, oneOf, pick, Syn, unexpected, valueAt, type Token } from "./tokens.js";
+import { argValue, Cursor, oneOf, Syn, unexpected, valueAt, type Token, keyword } from "./tokens.js";
 
 const VERBS = ["add", "change", "replace", "delete", "flush", "show", "list"] as const;
 const OPTS = ["dev", "brd", "broadcast", "scope", "local"];
 
 export function parseIpAddr(c: Cursor, ctx: Ctx, object: Token): Plan | Syn {
-  const verbTok = c.arg(object, `a verb (${oneOf(["add", "replace"])})`);
-  if (verbTok instanceof Syn) return verbTok;
-  const verb = pick(verbTok.text, VERBS);
-  if (verb !== "add" && verb !== "replace") {
-    return verb === undefined
-      ? unexpected(verbTok, oneOf(["add", "replace"]))
-      : new Syn("unknown-command", `"ip addr ${verb}" is not modelled; expected ${oneOf(["add", "replace"])}`, verbTok.start);
-  }
+  const v = keyword(c, object, "a verb", "ip addr", VERBS, ["add", "replace"]);
+  if (v instanceof Syn) return v;
+  const verb = v.word;
   const fields: Record<string, Token> = {};
   let prefix: Prefix | undefined;
   let brd: Token | undefined;

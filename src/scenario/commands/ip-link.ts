@@ -12,19 +12,14 @@ import { moveToNetns, setMac, setMaster, setMtu, setUp } from "../ops/link.js";
 import { deviceMacText, deviceNameText, intText, netnsNameText } from "../values.js";
 import { parseLinkAdd } from "./ip-link-add.js";
 import type { Ctx, Plan } from "./plan.js";
-import { argValue, Cursor, oneOf, pick, Syn, unexpected, valueAt, type Token } from "./tokens.js";
+import { argValue, Cursor, oneOf, Syn, unexpected, valueAt, type Token, keyword } from "./tokens.js";
 
 const VERBS = ["add", "set", "change", "delete", "show", "list"] as const;
 
 export function parseIpLink(c: Cursor, ctx: Ctx, object: Token): Plan | Syn {
-  const verbTok = c.arg(object, `a verb (${oneOf(["add", "set"])})`);
-  if (verbTok instanceof Syn) return verbTok;
-  const verb = pick(verbTok.text, VERBS);
-  if (verb === "add") return parseLinkAdd(c, ctx);
-  if (verb === "set" || verb === "change") return parseSet(c, ctx);
-  return verb === undefined
-    ? unexpected(verbTok, oneOf(["add", "set"]))
-    : new Syn("unknown-command", `"ip link ${verb}" is not modelled; expected ${oneOf(["add", "set"])}`, verbTok.start);
+  const v = keyword(c, object, "a verb", "ip link", VERBS, ["add", "set", "change"], ["add", "set"]);
+  if (v instanceof Syn) return v;
+  return v.word === "add" ? parseLinkAdd(c, ctx) : parseSet(c, ctx);
 }
 
 const SET_OPTS = ["up", "down", "master", "nomaster", "mtu", "address", "netns"];

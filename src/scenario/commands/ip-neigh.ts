@@ -11,20 +11,15 @@ import type { NeighState } from "../../netns/spec.js";
 import { addNeigh } from "../ops/neigh.js";
 import { deviceNameText, ipv4Text, macText, nudText } from "../values.js";
 import type { Ctx, Plan } from "./plan.js";
-import { argValue, Cursor, oneOf, pick, Syn, unexpected, valueAt, type Token } from "./tokens.js";
+import { argValue, Cursor, oneOf, Syn, unexpected, valueAt, type Token, keyword } from "./tokens.js";
 
 const VERBS = ["add", "delete", "change", "replace", "show", "list", "flush", "get"] as const;
 const OPTS = ["lladdr", "dev", "nud"];
 
 export function parseIpNeigh(c: Cursor, ctx: Ctx, object: Token): Plan | Syn {
-  const verbTok = c.arg(object, `a verb (${oneOf(["add", "replace"])})`);
-  if (verbTok instanceof Syn) return verbTok;
-  const verb = pick(verbTok.text, VERBS);
-  if (verb !== "add" && verb !== "replace") {
-    return verb === undefined
-      ? unexpected(verbTok, oneOf(["add", "replace"]))
-      : new Syn("unknown-command", `"ip neigh ${verb}" is not modelled; expected ${oneOf(["add", "replace"])}`, verbTok.start);
-  }
+  const v = keyword(c, object, "a verb", "ip neigh", VERBS, ["add", "replace"]);
+  if (v instanceof Syn) return v;
+  const verb = v.word;
   const fields: Record<string, Token> = {};
   let ip: Ipv4 | undefined;
   let mac: Mac | undefined;

@@ -26,21 +26,16 @@ import {
   tableValue,
 } from "../values.js";
 import type { Ctx, Plan } from "./plan.js";
-import { argValue, Cursor, oneOf, pick, Syn, unexpected, valueAt, type Token } from "./tokens.js";
+import { argValue, Cursor, oneOf, Syn, unexpected, valueAt, type Token, keyword } from "./tokens.js";
 
 const VERBS = ["add", "change", "replace", "prepend", "append", "test", "delete", "list", "show", "flush", "get", "save", "restore"] as const;
 const OPTS = ["via", "dev", "src", "metric", "table", "scope", "proto", "onlink"];
 const UNMODELLED_TYPES = new Set(["multicast", "anycast", "nat"]);
 
 export function parseIpRoute(c: Cursor, ctx: Ctx, object: Token): Plan | Syn {
-  const verbTok = c.arg(object, `a verb (${oneOf(["add", "replace", "append"])})`);
-  if (verbTok instanceof Syn) return verbTok;
-  const verb = pick(verbTok.text, VERBS);
-  if (verb !== "add" && verb !== "replace" && verb !== "append") {
-    return verb === undefined
-      ? unexpected(verbTok, oneOf(["add", "replace", "append"]))
-      : new Syn("unknown-command", `"ip route ${verb}" is not modelled; expected ${oneOf(["add", "replace", "append"])}`, verbTok.start);
-  }
+  const v = keyword(c, object, "a verb", "ip route", VERBS, ["add", "replace", "append"]);
+  if (v instanceof Syn) return v;
+  const verb = v.word;
   const fields: Record<string, Token> = {};
   let dst: Prefix | undefined;
   let type: RouteType = "unicast";

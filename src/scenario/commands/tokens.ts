@@ -99,6 +99,30 @@ export function oneOf(words: readonly string[]): string {
   return `one of: ${words.join(", ")}`;
 }
 
+/**
+ * The word after `prev` as one of the tool's `words` (abbreviations as iproute2 takes them),
+ * accepted only if podpath models it: a missing word, an unknown one, and a known one that is
+ * not modelled each get their own error. `command` is the command so far (`ip addr`); `shown`
+ * the words the errors offer (default: the modelled ones).
+ */
+export function keyword<K extends string, M extends K>(
+  c: Cursor,
+  prev: Token,
+  what: string,
+  command: string,
+  words: readonly K[],
+  modelled: readonly M[],
+  shown: readonly string[] = modelled,
+): { readonly word: M; readonly token: Token } | Syn {
+  const expected = shown.length === 1 ? `"${shown[0]}"` : oneOf(shown);
+  const token = c.arg(prev, `${what} (${expected})`);
+  if (token instanceof Syn) return token;
+  const w = pick(token.text, words);
+  const m = modelled.find((x) => x === w);
+  if (m !== undefined) return { word: m, token };
+  return w === undefined ? unexpected(token, expected) : new Syn("unknown-command", `"${command} ${w}" is not modelled; expected ${expected}`, token.start);
+}
+
 /** Turns a value parse into the value or a Syn at the token. */
 export function valueAt<T>(t: Token, v: Value<T>): T | Syn {
   return v.ok ? v.value : new Syn(v.code, v.message, t.start);
