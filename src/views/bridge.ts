@@ -7,7 +7,7 @@
  */
 import type { App } from "../apps/app.js";
 import type { Netns } from "../netns/netns.js";
-import { ViewExit, matches, notSimulated, runView } from "./common.js";
+import { ViewExit, matches, notSimulated, runView, GlobalOptions, switchNetns } from "./common.js";
 import { bridgeFdb } from "./bridge-fdb.js";
 import { bridgeLink } from "./bridge-link.js";
 
@@ -26,15 +26,8 @@ export const bridgeApp: App = (argv, io) => {
   runView(io, () => {
     const usage = () => new ViewExit(255, USAGE);
     let ns: Netns = io.ns;
-    let i = 1;
-    for (; i < argv.length; i++) {
-      let opt = argv[i]!;
-      if (opt === "--") {
-        i++;
-        break;
-      }
-      if (!opt.startsWith("-")) break;
-      if (opt[1] === "-") opt = opt.slice(1);
+    const options = new GlobalOptions(argv);
+    for (let opt = options.next(); opt !== undefined; opt = options.next()) {
       if (matches(opt, "-help")) throw usage();
       else if (matches(opt, "-Version")) {
         io.out("bridge utility, 6.1.0\n");
@@ -42,20 +35,15 @@ export const bridgeApp: App = (argv, io) => {
       } else if (matches(opt, "-stats") || matches(opt, "-statistics") || matches(opt, "-details")) throw notSimulated("bridge", opt);
       else if (matches(opt, "-oneline") || matches(opt, "-timestamp")) continue;
       else if (matches(opt, "-family") || opt === "-4" || opt === "-6") throw notSimulated("bridge", opt);
-      else if (matches(opt, "-netns")) {
-        const name = argv[++i] ?? "(null)";
-        const other = io.world.ns(name);
-        if (!other) throw new ViewExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
-        ns = other;
-      } else if (matches(opt, "-color") || opt.startsWith("-color=")) throw notSimulated("bridge", opt);
+      else if (matches(opt, "-netns")) ns = switchNetns(io, options.value());
+      else if (matches(opt, "-color") || opt.startsWith("-color=")) throw notSimulated("bridge", opt);
       else if (matches(opt, "-compressvlans") || matches(opt, "-force")) continue;
       else if (matches(opt, "-json") || matches(opt, "-pretty") || matches(opt, "-batch")) throw notSimulated("bridge", opt);
       else throw new ViewExit(255, `Option "${opt}" is unknown, try "bridge help".\n`);
     }
-    const word = argv[i];
+    const [word, ...args] = options.rest;
     if (word === undefined) throw usage();
     const obj = OBJECTS.find((o) => matches(word, o));
-    const args = argv.slice(i + 1);
     if (obj === "fdb") io.out(bridgeFdb(ns, args));
     else if (obj === "link") io.out(bridgeLink(ns, args));
     else if (obj === "help") throw usage();

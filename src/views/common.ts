@@ -9,6 +9,7 @@
 import type { AppIo } from "../apps/app.js";
 import type { Ipv4 } from "../core/ip.js";
 import { inPrefix } from "../core/ip.js";
+import type { Netns } from "../netns/netns.js";
 
 /** Thrown to end a view early with text on stderr; the dispatcher turns it into the exit. */
 export class ViewExit extends Error {
@@ -136,4 +137,40 @@ export function runView(io: AppIo, body: () => number): void {
 /** printf("%-Ns ", s): padded to `width`, never cut, then one space. */
 export function pad(s: string, width: number): string {
   return s.length >= width ? `${s} ` : `${s}${" ".repeat(width - s.length)} `;
+}
+
+/**
+ * The global options of an iproute2 tool (ip.c / bridge.c main()): options come first, `--`
+ * ends them, the first word that is not an option starts the command; `--opt` is read as `-opt`.
+ */
+export class GlobalOptions {
+  private i = 1;
+  constructor(private readonly argv: readonly string[]) {}
+
+  /** The next option, or undefined when the options are over. */
+  next(): string | undefined {
+    const opt = this.argv[this.i];
+    if (opt === undefined || !opt.startsWith("-")) return undefined;
+    this.i++;
+    if (opt === "--") return undefined;
+    return opt[1] === "-" ? opt.slice(1) : opt;
+  }
+
+  /** The word after the option just read (undefined when there is none). */
+  value(): string | undefined {
+    return this.argv[this.i++];
+  }
+
+  /** The command words after the options. */
+  get rest(): readonly string[] {
+    return this.argv.slice(this.i);
+  }
+}
+
+/** `-netns NAME`: netns_switch(), which runs even without a name and then prints "(null)". */
+export function switchNetns(io: AppIo, name: string | undefined): Netns {
+  const n = name ?? "(null)";
+  const other = io.world.ns(n);
+  if (!other) throw new ViewExit(255, `Cannot open network namespace "${n}": No such file or directory\n`);
+  return other;
 }

@@ -12,7 +12,7 @@
  */
 import type { App, AppIo } from "../apps/app.js";
 import type { Netns } from "../netns/netns.js";
-import { ViewExit, matches, notSimulated, runView } from "./common.js";
+import { ViewExit, matches, notSimulated, runView, GlobalOptions, switchNetns } from "./common.js";
 import { ipAddr } from "./ip-addr.js";
 import { ipLink } from "./ip-link.js";
 import { ipNeigh } from "./ip-neigh.js";
@@ -58,23 +58,12 @@ function parseOptions(argv: readonly string[], io: AppIo): Parsed | "version" {
   let brief = false;
   let oneline = false;
   let ns = io.ns;
-  let i = 1;
-  for (; i < argv.length; i++) {
-    let opt = argv[i]!;
-    if (opt === "--") {
-      i++;
-      break;
-    }
-    if (!opt.startsWith("-")) break;
-    if (opt[1] === "-") opt = opt.slice(1);
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw usage();
-      return v;
-    };
+  const options = new GlobalOptions(argv);
+  for (let opt = options.next(); opt !== undefined; opt = options.next()) {
     if (matches(opt, "-loops")) throw notSimulated("ip", "-loops");
     else if (matches(opt, "-family")) {
-      const f = value();
+      const f = options.value();
+      if (f === undefined) throw usage();
       if (f === "inet") family = 4;
       else if (f === "inet6") family = 6;
       else if (f === "link") family = "link";
@@ -97,16 +86,11 @@ function parseOptions(argv: readonly string[], io: AppIo): Parsed | "version" {
     else if (matches(opt, "-json") || matches(opt, "-pretty") || matches(opt, "-rcvbuf")) throw notSimulated("ip", opt);
     else if (matches(opt, "-color") || opt.startsWith("-color=")) throw notSimulated("ip", opt);
     else if (matches(opt, "-help")) throw usage();
-    else if (matches(opt, "-netns")) {
-      // netns_switch(argv[1]) runs even when the name is missing: it prints "(null)".
-      const name = argv[++i] ?? "(null)";
-      const other = io.world.ns(name);
-      if (!other) throw new ViewExit(255, `Cannot open network namespace "${name}": No such file or directory\n`);
-      ns = other;
-    } else if (matches(opt, "-Numeric") || matches(opt, "-all")) continue;
+    else if (matches(opt, "-netns")) ns = switchNetns(io, options.value());
+    else if (matches(opt, "-Numeric") || matches(opt, "-all")) continue;
     else throw new ViewExit(255, `Option "${opt}" is unknown, try "ip -help".\n`);
   }
-  return { opts: { family, brief, oneline }, ns, rest: argv.slice(i) };
+  return { opts: { family, brief, oneline }, ns, rest: options.rest };
 }
 
 export const ipApp: App = (argv, io) => {
