@@ -46,6 +46,7 @@
  * tagged value, which cost about a third of the lookup rate in measurement).
  */
 import type { Lpm, LpmEntry } from "./lpm.js";
+import { checkEntry } from "./lpm-check.js";
 
 /** Smallest and largest index width in bits (2^27 buckets would mean ~64 M ranges). */
 const K_MIN = 4;
@@ -59,16 +60,6 @@ const PAD = FAST_SLOTS + 1;
 /** Rough V8 cost of one typed array (JSTypedArray + JSArrayBuffer + backing-store record), and of one object. */
 const TYPED_ARRAY_OVERHEAD = 200;
 const OBJECT_OVERHEAD = 96;
-
-/** Throws RangeError on an entry that breaks the `LpmEntry` contract (a caller bug, not user input). */
-function checkEntry(e: LpmEntry, at: number): void {
-  const ok =
-    Number.isInteger(e.len) && e.len >= 0 && e.len <= 32 &&
-    Number.isInteger(e.net) && e.net >= 0 && e.net <= 0xffffffff &&
-    (e.len === 32 || e.net % 2 ** (32 - e.len) === 0) &&
-    Number.isInteger(e.value) && e.value >= 0 && e.value <= 0x7fffffff;
-  if (!ok) throw new RangeError(`lpm entry ${at}: invalid prefix ${e.net}/${e.len} -> ${e.value}`);
-}
 
 /** Number of bits needed to write x (x >= 0): 0 -> 0, 1 -> 1, 5000 -> 13. */
 function bitsFor(x: number): number {

@@ -4,16 +4,7 @@
  * implementation is checked against (test/conformance/lpm.test.ts), not something to optimise.
  */
 import type { Lpm, LpmEntry } from "./lpm.js";
-
-/** Throws RangeError on an entry that breaks the `LpmEntry` contract (a caller bug, not user input). */
-function checkEntry(e: LpmEntry, at: number): void {
-  const ok =
-    Number.isInteger(e.len) && e.len >= 0 && e.len <= 32 &&
-    Number.isInteger(e.net) && e.net >= 0 && e.net <= 0xffffffff &&
-    (e.len === 32 || e.net % 2 ** (32 - e.len) === 0) &&
-    Number.isInteger(e.value) && e.value >= 0 && e.value <= 0x7fffffff;
-  if (!ok) throw new RangeError(`lpm entry ${at}: invalid prefix ${e.net}/${e.len} -> ${e.value}`);
-}
+import { checkEntry } from "./lpm-check.js";
 
 class LinearLpm implements Lpm {
   readonly size: number;

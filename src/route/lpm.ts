@@ -35,3 +35,4 @@ export type LpmBuilder = (entries: readonly LpmEntry[]) => Lpm;
 
 export { buildLinearLpm } from "./lpm-linear.js";
 export { buildFastLpm } from "./lpm-fast.js";
+
