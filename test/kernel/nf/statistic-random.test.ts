@@ -19,6 +19,7 @@ import { findParser } from "./parser.js";
 import { CONNECTIONS, CONNECTION_LOOP, ONE_CONNECTION, STATISTIC_CASE, checkFrequencies, countEndpoints, describeChecks, endpointProbabilities } from "./statistic.js";
 import { caseFile } from "./sim-side.js";
 import { brNetfilterLoaded, topology, withRuleset } from "./topology.js";
+import type { WorldSpec } from "../../../src/netns/spec.js";
 
 const avail = kernelAvailability([...REQUIRED_TOOLS, ...NF_TOOLS]);
 const simulatorToo = process.env["PODPATH_NF_DIFF"] !== "0";
@@ -59,20 +60,19 @@ describe("statistic --mode random (kube-proxy service, three endpoints)", () => 
     expect(checks.filter((c) => !c.ok), report).toEqual([]);
   });
 
+  /** The topology with the service's rules parsed by the project's parser (the test fails if it cannot). */
+  async function serviceSpec(): Promise<WorldSpec> {
+    const parse = await findParser();
+    if ("missing" in parse) expect.fail(`no parser: ${parse.missing}`);
+    const parsed = parse(STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
+    if (!parsed.ok) expect.fail(`the parser refused the service's rules: ${JSON.stringify(parsed.issues)}`);
+    return withRuleset(topology(brNetfilterLoaded()), parsed.value, STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
+  }
+
   if (simulatorToo) {
     test("simulator: the enumerated outcomes are the endpoints the kernel reached, with the exact probabilities", async () => {
-      const parse = await findParser();
-      if ("missing" in parse) {
-        expect.fail(`no parser: ${parse.missing}`);
-        return;
-      }
-      const parsed = parse(STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
-      if (!parsed.ok) {
-        expect.fail(`the parser refused the service's rules: ${JSON.stringify(parsed.issues)}`);
-        return;
-      }
+      const spec = await serviceSpec();
       const { enumerate } = await import("../../../src/sim/enumerate.js");
-      const spec = withRuleset(topology(brNetfilterLoaded()), parsed.value, STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
       const e = enumerate(spec, "client", ONE_CONNECTION);
       expect(e.truncated).toBe(false);
       const outcomes = new Map<string, number>();
@@ -87,19 +87,9 @@ describe("statistic --mode random (kube-proxy service, three endpoints)", () => 
     });
 
     test(`simulator: ${CONNECTIONS} sampled connections in one world reach each endpoint within 4.5 σ`, { timeout: 120_000 }, async () => {
-      const parse = await findParser();
-      if ("missing" in parse) {
-        expect.fail(`no parser: ${parse.missing}`);
-        return;
-      }
-      const parsed = parse(STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
-      if (!parsed.ok) {
-        expect.fail(`the parser refused the service's rules: ${JSON.stringify(parsed.issues)}`);
-        return;
-      }
+      const spec = await serviceSpec();
       const { buildWorld } = await import("../../../src/sim/build.js");
       const { runOn } = await import("../../../src/sim/exec.js");
-      const spec = withRuleset(topology(brNetfilterLoaded()), parsed.value, STATISTIC_CASE.tables, caseFile(STATISTIC_CASE));
       const built = buildWorld(spec, "statistic-random");
       if (!built.ok) {
         expect.fail(JSON.stringify(built.issues));
