@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildWorld } from "../../src/sim/build.js";
-import type { WorldSpec } from "../../src/netns/spec.js";
+import { oneNodeWorld } from "./one-node.js";
 import { parseIpv4 } from "../../src/core/ip.js";
 import { IptablesEngine } from "../../src/netfilter/engine.js";
 import { parseIptablesSave } from "../../src/netfilter/syntax/index.js";
@@ -21,20 +21,10 @@ const RULES = `*filter
 COMMIT
 `;
 
-function world(): WorldSpec {
-  return {
-    name: "t", file: "t", seed: "1", segments: [{ name: "lan" }], probes: [],
-    namespaces: [{
-      name: "node", devices: [{ kind: "loopback", name: "lo", up: true }, { kind: "nic", name: "eth0", segment: "lan", up: true }],
-      addresses: [{ dev: "eth0", addr: parseIpv4("10.0.2.15")!, len: 24, scope: "universe" }],
-      routes: [], neighbours: [], fdb: [], sysctls: {}, listeners: [],
-    }],
-  };
-}
 
 describe("conntrack timeouts in virtual time", () => {
   it("an unreplied UDP flow lasts 30 s after its last packet", () => {
-    const built = buildWorld(world(), "1");
+    const built = buildWorld(oneNodeWorld(), "1");
     if (!built.ok) throw new Error("world");
     const w = built.value;
     const ns = w.ns("node")!;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { buildWorld } from "../../src/sim/build.js";
+import { oneNodeWorld } from "./one-node.js";
 import type { WorldSpec } from "../../src/netns/spec.js";
 import { formatIpv4, ipv4, parseIpv4 } from "../../src/core/ip.js";
 import { IptablesEngine } from "../../src/netfilter/engine.js";
@@ -18,20 +19,10 @@ import { kubeProxyNat, serviceIp } from "../../bench/nf-ruleset.js";
 const P1 = Math.round(0x80000000 / 3) / 0x80000000;
 const EXPECTED = [P1, (1 - P1) / 2, (1 - P1) / 2];
 
-function node(): WorldSpec {
-  return {
-    name: "t", file: "t", seed: "1", segments: [{ name: "lan" }], probes: [],
-    namespaces: [{
-      name: "node", devices: [{ kind: "loopback", name: "lo", up: true }, { kind: "nic", name: "eth0", segment: "lan", up: true }],
-      addresses: [{ dev: "eth0", addr: parseIpv4("10.0.2.15")!, len: 24, scope: "universe" }],
-      routes: [], neighbours: [], fdb: [], sysctls: {}, listeners: [],
-    }],
-  };
-}
 
 /** Sends `n` new connections to the service through PREROUTING; counts the endpoints chosen. */
 function sample(n: number, seed: string, chooser?: (w: ReturnType<typeof buildWorld> & { ok: true }) => void): Map<string, number> {
-  const built = buildWorld(node(), seed);
+  const built = buildWorld(oneNodeWorld(), seed);
   if (!built.ok) throw new Error("world");
   const ns = built.value.ns("node")!;
   chooser?.(built);
