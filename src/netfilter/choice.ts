@@ -43,7 +43,11 @@ export function decisionProbability(d: { readonly site: RandomSite; readonly tak
 export class SampleChooser implements Chooser {
   constructor(private readonly rng: Rng) {}
   decide(site: RandomSite): Decision {
-    return { site, taken: this.rng.int(0, 0x7fffffff) < site.probability, how: "sampled" };
+    return { site, taken: this.draw(site.probability), how: "sampled" };
+  }
+  /** decide() without the site: the same draw from the same stream, for walks nobody traces. */
+  draw(probability: number): boolean {
+    return this.rng.int(0, 0x7fffffff) < probability;
   }
 }
 

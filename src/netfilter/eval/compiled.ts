@@ -1,60 +1,48 @@
 /**
- * The fast evaluator: the same walk as interp.ts, over chains compiled once per ruleset. Each
- * rule becomes one predicate (header tests with masks precomputed, then the same match
- * functions the interpreter calls, so the two cannot disagree on what a match means), and its
- * trace text is formatted once. A chain of many rules whose header names one destination
- * (`-d 10.96.0.50/32`, kube-proxy's KUBE-SERVICES) gets an index from destination address to the
- * rules that name it; a walk visits only those rules and the rules the index cannot rule out,
- * in rule order — which is exactly the set of rules whose destination test could pass, so
- * verdicts, NAT, random draws and matched-rule steps are the interpreter's. In verbose mode
- * (every rule a step, matched or not) the index is not used.
+ * The fast evaluator: the same walk as interp.ts over a table compiled into flat typed arrays
+ * (flat.ts). Rules whose tests fit a record are matched with integer compares on the record;
+ * the others, and every target that is not walk control, go through the same match and target
+ * functions the interpreter calls, so the two cannot disagree on what an extension means.
  *
- * This is the O(1) service lookup of nftables' verdict maps, with iptables' first-match semantics.
+ * A long chain whose rules each name one destination (`-d 10.96.0.50/32`, kube-proxy's
+ * KUBE-SERVICES) is entered through its destination hash: the walk visits the rules naming the
+ * packet's destination and the rules the index cannot rule out, merged in rule order — exactly
+ * the rules whose destination test could pass, so verdicts, NAT, random draws and matched-rule
+ * steps are the interpreter's. This is the O(1) service lookup of nftables' verdict maps, with
+ * iptables' first-match semantics. In verbose mode (every rule a step, matched or not) the
+ * interpreter walks instead.
  */
-import type { Chain, Rule } from "../rule.js";
-import type { PacketCtx, RuleSite } from "./context.js";
-import type { LoadedTable, WalkOptions } from "./interp.js";
+import type { Chain } from "../rule.js";
+import type { PacketCtx } from "./context.js";
+import type { LoadedTable, RuleFormatter, WalkOptions } from "./interp.js";
 import { walkTable } from "./interp.js";
 import type { TableVerdict } from "./verdict.js";
 import { TABLE_ACCEPT } from "./verdict.js";
 import { ruleMatches } from "../match/index.js";
-import { chainEnd } from "./steps.js";
+import { chainEnd, stepDecision } from "./steps.js";
 import { runTarget } from "./target-step.js";
-import type { RuleFormatter } from "./interp.js";
+import type { Control } from "./target-step.js";
+import { protoOf } from "../conntrack/tuple.js";
+import { SampleChooser } from "../choice.js";
+import { natBindFixed } from "../target/nat.js";
+import type { FlatTable } from "./flat.js";
+import {
+  F_DPORT, F_DPORT_NEG, F_DST, F_DST_NEG, F_L4, F_L4_UDP, F_MARK, F_MARK_NEG, F_NEVER, F_PROTO, F_PROTO_NEG, F_RANDOM, F_RANDOM_NEG, F_SLOW,
+  F_SPORT, F_SPORT_NEG, F_SRC, F_SRC_NEG, OP_ACCEPT, OP_DNAT, OP_DROP, OP_GOTO, OP_SNAT, OP_JUMP, OP_MARK, OP_NONE, OP_RETURN,
+  OP_MASK, R_ARG, R_ARG2, R_DPORT, R_DST, R_DST_MASK, R_MARK, R_MARK_MASK, R_N, R_OP, R_PROB, R_PROTO, R_SPORT, R_SRC, R_SRC_MASK, W,
+  EMPTY_SLOT, ONE_OF, compileFlat, dstSlot, natBindingAt,
+} from "./flat.js";
 
-/** Chains shorter than this are scanned; an index does not pay for itself below it. */
-export const INDEX_MIN_RULES = 16;
-
-interface CRule {
-  readonly rule: Rule;
-  readonly n: number;
-  readonly text: string;
-  /** Where the rule sits, made once (the statistic match hands it to the chooser). */
-  readonly site: RuleSite;
-  /** Destination this rule's header requires (`-d a/32`, not negated), if any. */
-  readonly dst?: number;
-  /** The compiled chain a jump/goto target leads to, resolved once (set after every chain is compiled). */
-  to?: CChain;
-}
-
-interface CChain {
-  readonly chain: Chain;
-  readonly rules: readonly CRule[];
-  /** Destination → indexes of the rules naming it; `rest`: rules the index cannot rule out. */
-  readonly byDst?: ReadonlyMap<number, Int32Array>;
-  readonly rest?: Int32Array;
-}
+export { INDEX_MIN_RULES } from "./flat.js";
 
 export interface CompiledStats {
   /** Chain visits served by the destination index. */
   indexedVisits: number;
 }
 
-const EMPTY = new Int32Array(0);
-
 export class CompiledTable implements LoadedTable {
   readonly chains: ReadonlyMap<string, Chain>;
-  readonly compiled: ReadonlyMap<string, CChain>;
+  readonly flat: FlatTable;
   readonly stats: CompiledStats = { indexedVisits: 0 };
 
   constructor(
@@ -63,103 +51,203 @@ export class CompiledTable implements LoadedTable {
     formatRule: RuleFormatter,
   ) {
     this.chains = new Map(chains.map((c): [string, Chain] => [c.name, c]));
-    const compiled = new Map(chains.map((c): [string, CChain] => [c.name, compileChain(name, c, formatRule)]));
-    for (const cc of compiled.values())
-      for (const r of cc.rules) {
-        const t = r.rule.target;
-        if (t?.kind === "jump") {
-          const to = compiled.get(t.chain);
-          if (to) r.to = to;
-        }
-      }
-    this.compiled = compiled;
+    this.flat = compileFlat(name, chains, formatRule);
   }
 }
 
-function compileChain(table: LoadedTable["name"], c: Chain, formatRule: RuleFormatter): CChain {
-  const rules = c.rules.map((rule, i): CRule => {
-    const exact = rule.dst && !rule.dst.neg && rule.dst.len === 32 ? rule.dst.addr : undefined;
-    return { rule, n: i + 1, text: formatRule(c.name, rule), site: { table, chain: c.name, rule: i + 1 }, ...(exact !== undefined ? { dst: exact } : {}) };
-  });
-  if (rules.length < INDEX_MIN_RULES) return { chain: c, rules };
-  const byDst = new Map<number, number[]>();
-  const rest: number[] = [];
-  rules.forEach((r, i) => {
-    if (r.dst === undefined) rest.push(i);
-    else {
-      const list = byDst.get(r.dst);
-      if (list) list.push(i);
-      else byDst.set(r.dst, [i]);
-    }
-  });
-  // An index that rules out little is not worth the merge.
-  if (byDst.size < 2) return { chain: c, rules };
-  return { chain: c, rules, byDst: new Map([...byDst].map(([k, v]): [number, Int32Array] => [k, Int32Array.from(v)])), rest: Int32Array.from(rest) };
-}
-
-/** One chain being walked: the candidate rules as two sorted index lists merged on the fly. */
-interface Frame {
-  cc: CChain;
-  a: Int32Array;
-  ai: number;
-  b: Int32Array;
-  bi: number;
-  /** Plain scan position when the chain has no index. */
-  i: number;
-}
-
-function enter(cc: CChain, dst: number, stats: CompiledStats): Frame {
-  if (!cc.byDst) return { cc, a: EMPTY, ai: 0, b: EMPTY, bi: 0, i: 0 };
-  stats.indexedVisits++;
-  const a = cc.byDst.get(dst) ?? EMPTY;
-  const b = cc.rest!;
-  return { cc, a, ai: 0, b, bi: 0, i: -1 };
-}
-
-/** A frame positioned at the end of the built-in chain: RETURN with an empty stack takes the policy. */
-function atPolicy(start: CChain): Frame {
-  return { cc: start, a: EMPTY, ai: 0, b: EMPTY, bi: 0, i: start.rules.length };
-}
-
-/** The next candidate rule index of the frame, or -1 at the end of the chain. */
-function next(f: Frame): number {
-  if (f.i >= 0) return f.i < f.cc.rules.length ? f.i++ : -1;
-  const x = f.ai < f.a.length ? f.a[f.ai]! : Infinity;
-  const y = f.bi < f.b.length ? f.b[f.bi]! : Infinity;
-  if (x === Infinity && y === Infinity) return -1;
-  if (x < y) {
-    f.ai++;
-    return x;
-  }
-  f.bi++;
-  return y;
-}
+/** The kernel bounds a walk by its jump stack; a ruleset that passed the load-time loop check cannot hit this. */
+const MAX_STEPS = 1_000_000;
+/** Past every rule index: the merge's end marker. */
+const END = 0x7fffffff;
 
 export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOptions): TableVerdict {
   if (opts.verbose) return walkTable(table, pc, opts);
-  const start = table.compiled.get(pc.hook);
-  if (!start) return TABLE_ACCEPT;
-  const stack: Frame[] = [];
-  let f = enter(start, pc.skb.pkt.dst, table.stats);
-  for (;;) {
-    const idx = next(f);
-    const cc = f.cc;
+  const t = table.flat;
+  const startId = t.builtinIds.get(pc.hook);
+  if (startId === undefined) return TABLE_ACCEPT;
+  const rec = t.rec;
+  const lists = t.lists;
+  const skb = pc.skb;
+  const recording = skb.trace.recording;
+  const pkt = skb.pkt;
+  const l4 = pkt.payload;
+  const src = pkt.src | 0;
+  const dst = pkt.dst | 0;
+  const proto = protoOf(l4);
+  const sport = l4.kind === "icmp" ? -1 : l4.sport;
+  const dport = l4.kind === "icmp" ? -1 : l4.dport;
+
+  // The chain being walked: id `c`. Scan (b < 0): rule indexes a..aEnd. Indexed: the rules
+  // naming the destination — `one` (a single rule index, or END) or lists[a..aEnd) — merged in
+  // rule order with the unindexed rules lists[b..bEnd). A jump pushes these six numbers.
+  let c = startId;
+  let a = t.chainStart[startId]!;
+  let aEnd = t.chainEnd[startId]!;
+  let one = END;
+  let b = -1;
+  let bEnd = 0;
+  // Set by a target, acted on at the top of the loop: enter chain `enter`, or pop a frame.
+  let enter = t.hashBase[startId]! < 0 ? -1 : startId;
+  let pop = false;
+  const stack: number[] = [];
+
+  for (let guard = 0; guard < MAX_STEPS; guard++) {
+    if (pop) {
+      pop = false;
+      if (stack.length === 0) {
+        // RETURN with an empty stack falls to the built-in chain's policy.
+        c = startId;
+        a = aEnd = t.chainEnd[startId]!;
+        b = -1;
+      } else {
+        bEnd = stack.pop()!;
+        b = stack.pop()!;
+        one = stack.pop()!;
+        aEnd = stack.pop()!;
+        a = stack.pop()!;
+        c = stack.pop()!;
+      }
+    } else if (enter >= 0) {
+      c = enter;
+      enter = -1;
+      const base = t.hashBase[c]!;
+      if (base < 0) {
+        a = t.chainStart[c]!;
+        aEnd = t.chainEnd[c]!;
+        b = -1;
+      } else {
+        // An indexed chain: one probe of its destination hash.
+        table.stats.indexedVisits++;
+        const mask = t.hashMask[c]!;
+        const hash = t.hash;
+        a = aEnd = 0;
+        one = END;
+        for (let s = dstSlot(dst, mask); ; s = (s + 1) & mask) {
+          const v = hash[base + 2 * s + 1]!;
+          if (v === EMPTY_SLOT) break;
+          if (hash[base + 2 * s] === dst) {
+            if (v >= 0) one = v;
+            else {
+              a = ONE_OF - v + 1;
+              aEnd = a + lists[a - 1]!;
+            }
+            break;
+          }
+        }
+        const r = t.restAt[c]!;
+        b = r + 1;
+        bEnd = b + lists[r]!;
+      }
+    }
+    let idx: number;
+    if (b < 0) idx = a < aEnd ? a++ : -1;
+    else {
+      const x = one !== END ? one : a < aEnd ? lists[a]! : END;
+      const y = b < bEnd ? lists[b]! : END;
+      if (x < y) {
+        idx = x;
+        if (one !== END) one = END;
+        else a++;
+      } else if (y < END) {
+        idx = y;
+        b++;
+      } else idx = -1;
+    }
     if (idx < 0) {
-      const end = chainEnd(pc, cc.chain);
-      if (end) return end;
-      f = stack.pop() ?? atPolicy(start);
+      if (recording || t.chainBuiltin[c] === 1) {
+        const end = chainEnd(pc, t.chains[c]!);
+        if (end) return end;
+      }
+      pop = true;
       continue;
     }
-    const r = cc.rules[idx]!;
-    if (!ruleMatches(r.rule, pc, r.site)) continue;
-    const c = runTarget(r.rule.target, pc, cc.chain.name, r.n, r.text);
-    if (c.kind === "verdict") return c.verdict;
-    if (c.kind === "return") f = stack.pop() ?? atPolicy(start);
-    else if (c.kind === "jump") {
-      const to = r.to;
-      if (!to) return TABLE_ACCEPT;
-      if (!c.goto) stack.push(f);
-      f = enter(to, pc.skb.pkt.dst, table.stats);
+
+    const o = idx * W;
+    const f = rec[o]!;
+    if (f & F_SLOW) {
+      if (!ruleMatches(t.rules[idx]!, pc, t.sites[idx]!)) continue;
+    } else if (f !== 0) {
+      if (f & F_SRC && ((src & rec[o + R_SRC_MASK]!) === rec[o + R_SRC]) === ((f & F_SRC_NEG) !== 0)) continue;
+      if (f & F_DST && ((dst & rec[o + R_DST_MASK]!) === rec[o + R_DST]) === ((f & F_DST_NEG) !== 0)) continue;
+      if (f & F_PROTO && (proto === rec[o + R_PROTO]) === ((f & F_PROTO_NEG) !== 0)) continue;
+      if (f & F_NEVER) continue;
+      if (f & F_L4) {
+        if (proto !== (f & F_L4_UDP ? 17 : 6)) continue;
+        if (f & F_SPORT) {
+          const w = rec[o + R_SPORT]!;
+          if ((sport >= (w & 0xffff) && sport <= w >>> 16) === ((f & F_SPORT_NEG) !== 0)) continue;
+        }
+        if (f & F_DPORT) {
+          const w = rec[o + R_DPORT]!;
+          if ((dport >= (w & 0xffff) && dport <= w >>> 16) === ((f & F_DPORT_NEG) !== 0)) continue;
+        }
+      }
+      if (f & F_MARK && ((skb.mark & rec[o + R_MARK_MASK]!) === rec[o + R_MARK]) === ((f & F_MARK_NEG) !== 0)) continue;
+      if (f & F_RANDOM) {
+        const ch = pc.state.chooser;
+        let taken: boolean;
+        // Untraced and sampled: the same draw without building the Decision nobody reads.
+        if (!recording && ch instanceof SampleChooser) taken = ch.draw(rec[o + R_PROB]!);
+        else {
+          const d = ch.decide(t.randomSites[idx]!);
+          stepDecision(pc, d);
+          taken = d.taken;
+        }
+        if (taken === ((f & F_RANDOM_NEG) !== 0)) continue;
+      }
+    }
+
+    const op = rec[o + R_OP]! & OP_MASK;
+    let ctl: Control;
+    if (recording) {
+      const rule = t.rules[idx]!;
+      const chain = t.chains[c]!.name;
+      const text = (t.texts[idx] ??= t.format(chain, rule));
+      ctl = runTarget(rule.target, pc, chain, rec[o + R_N]!, text);
+    } else {
+      switch (op) {
+        case OP_NONE:
+          continue;
+        case OP_ACCEPT:
+          return TABLE_ACCEPT;
+        case OP_RETURN:
+          pop = true;
+          continue;
+        case OP_JUMP:
+          stack.push(c, a, aEnd, one, b, bEnd);
+          enter = rec[o + R_ARG]!;
+          continue;
+        case OP_GOTO:
+          enter = rec[o + R_ARG]!;
+          continue;
+        case OP_MARK:
+          skb.mark = ((skb.mark & ~rec[o + R_ARG2]!) ^ rec[o + R_ARG]!) >>> 0;
+          continue;
+        case OP_DNAT:
+        case OP_SNAT:
+          // The NAT targets end the walk with ACCEPT (nothing in this mode can fail for them).
+          natBindFixed(natBindingAt(rec, o), op === OP_DNAT ? "DST" : "SRC", pc);
+          return TABLE_ACCEPT;
+        case OP_DROP:
+        default:
+          ctl = runTarget(t.rules[idx]!.target, pc, t.chains[c]!.name, rec[o + R_N]!, "");
+      }
+    }
+    switch (ctl.kind) {
+      case "next":
+        continue;
+      case "verdict":
+        return ctl.verdict;
+      case "return":
+        pop = true;
+        continue;
+      case "jump":
+        // A jump to a missing chain was refused at load; the kernel never sees one.
+        if (op !== OP_JUMP && op !== OP_GOTO) return TABLE_ACCEPT;
+        if (op === OP_JUMP) stack.push(c, a, aEnd, one, b, bEnd);
+        enter = rec[o + R_ARG]!;
+        continue;
     }
   }
+  return { kind: "drop", rule: `${table.name}: rule walk did not end` };
 }

@@ -17,6 +17,25 @@ import type { ManipType } from "../nat/manip.js";
 
 export type NatTarget = Extract<Target, { kind: "DNAT" | "SNAT" | "MASQUERADE" | "REDIRECT" }>;
 
+/** The binding a DNAT or SNAT rule asks for: fixed by the rule, so the fast evaluator makes it once. */
+export function natRangeOf(t: Extract<Target, { kind: "DNAT" | "SNAT" }>): NatBinding {
+  return {
+    minIp: t.to.minIp,
+    maxIp: t.to.maxIp ?? t.to.minIp,
+    minPort: t.to.minPort,
+    maxPort: t.to.maxPort ?? t.to.minPort,
+    randomAll: t.random || (t.kind === "SNAT" && t.randomFully),
+    persistent: t.persistent,
+  };
+}
+
+/** DNAT/SNAT with a binding made in advance (natRangeOf): binds the packet's new connection, if it has one. */
+export function natBindFixed(range: NatBinding, m: ManipType, pc: PacketCtx): void {
+  const ct = pc.skb.ct;
+  if (!ct || ct.kind !== "conn") return;
+  natSetupInfo(pc.state.conntrack, ct.conn, range, m, pc.state.natRng, pc.ns.world.now);
+}
+
 /** Returns undefined on success, or why the packet must be dropped. */
 export function natTarget(t: NatTarget, pc: PacketCtx): string | undefined {
   const ct = pc.skb.ct;
@@ -28,14 +47,7 @@ export function natTarget(t: NatTarget, pc: PacketCtx): string | undefined {
     case "DNAT":
     case "SNAT":
       m = t.kind === "DNAT" ? "DST" : "SRC";
-      range = {
-        minIp: t.to.minIp,
-        maxIp: t.to.maxIp ?? t.to.minIp,
-        minPort: t.to.minPort,
-        maxPort: t.to.maxPort ?? t.to.minPort,
-        randomAll: t.random || (t.kind === "SNAT" && t.randomFully),
-        persistent: t.persistent,
-      };
+      range = natRangeOf(t);
       break;
     case "MASQUERADE": {
       m = "SRC";

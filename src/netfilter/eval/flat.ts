@@ -1,0 +1,400 @@
+/**
+ * One table compiled into flat typed arrays for the fast evaluator (compiled.ts): every rule a
+ * fixed 16-word record in one Int32Array, chains laid out in the order a walk reaches them
+ * (depth first from the built-in chains), so a kube-proxy service's KUBE-SVC chain and its
+ * KUBE-SEP chains sit next to each other and a packet touches a few adjacent cache lines
+ * instead of a few dozen scattered rule objects. Long chains whose rules name one destination
+ * each (KUBE-SERVICES) get an open-addressing hash from destination to the rules naming it.
+ *
+ * A record holds the IP header tests and the common matches in numeric form: `-s`, `-d`, `-p`,
+ * `-f`, `-m tcp/udp` port ranges, `-m mark`, `-m statistic --mode random` (last), `-m comment`
+ * (nothing to test). A rule with anything else — interfaces, TCP flags, conntrack, recent,
+ * addrtype… — is marked SLOW and matched by the shared match functions (match/index.ts), on
+ * the original Rule object, so the two evaluators share every match's meaning. Targets: the
+ * walk-control ones (ACCEPT, DROP, RETURN, jump, goto, MARK) are opcodes; the rest run through
+ * the shared runTarget.
+ */
+import type { Chain, Match, Rule, TableName } from "../rule.js";
+import type { RandomSite } from "../choice.js";
+import type { RuleSite } from "./context.js";
+import type { RuleFormatter } from "./interp.js";
+import type { NatBinding } from "../nat/setup.js";
+import { natRangeOf } from "../target/nat.js";
+
+/** Words per rule record. */
+export const W = 16;
+// Record word offsets.
+export const R_FLAGS = 0;
+export const R_SRC = 1;
+export const R_SRC_MASK = 2;
+export const R_DST = 3;
+export const R_DST_MASK = 4;
+export const R_PROTO = 5;
+/** Port ranges packed as min | max << 16. */
+export const R_SPORT = 6;
+export const R_DPORT = 7;
+export const R_MARK = 8;
+export const R_MARK_MASK = 9;
+export const R_PROB = 10;
+export const R_OP = 11;
+/** Jump/goto: the target chain's id; MARK: value. */
+export const R_ARG = 12;
+/** MARK: mask. */
+export const R_ARG2 = 13;
+/** 1-based rule number in its chain. */
+export const R_N = 14;
+/** DNAT/SNAT: the port range, min | max << 16 (R_ARG/R_ARG2 hold the address range). */
+export const R_NAT_PORTS = 15;
+
+// Flags.
+export const F_SLOW = 1 << 0;
+export const F_SRC = 1 << 1;
+export const F_SRC_NEG = 1 << 2;
+export const F_DST = 1 << 3;
+export const F_DST_NEG = 1 << 4;
+export const F_PROTO = 1 << 5;
+export const F_PROTO_NEG = 1 << 6;
+/** `-f` (not negated): only later fragments, which podpath never sends — the rule never matches. */
+export const F_NEVER = 1 << 7;
+/** A tcp/udp match: the packet must carry that protocol (F_L4_UDP: udp, else tcp). */
+export const F_L4 = 1 << 8;
+export const F_L4_UDP = 1 << 9;
+export const F_SPORT = 1 << 10;
+export const F_SPORT_NEG = 1 << 11;
+export const F_DPORT = 1 << 12;
+export const F_DPORT_NEG = 1 << 13;
+export const F_MARK = 1 << 14;
+export const F_MARK_NEG = 1 << 15;
+export const F_RANDOM = 1 << 16;
+export const F_RANDOM_NEG = 1 << 17;
+
+// Opcodes.
+export const OP_NONE = 0;
+export const OP_ACCEPT = 1;
+export const OP_DROP = 2;
+export const OP_RETURN = 3;
+export const OP_JUMP = 4;
+export const OP_GOTO = 5;
+export const OP_MARK = 6;
+/** Anything else: runTarget on the Rule's target. */
+export const OP_OTHER = 7;
+/** DNAT / SNAT: bind with the rule's NatBinding, made once (`bindings`). */
+export const OP_DNAT = 8;
+export const OP_SNAT = 9;
+/** Low bits of R_OP: the opcode; above them, what a NAT binding holds. */
+export const OP_MASK = 0xff;
+export const N_IP = 1 << 8;
+export const N_PORTS = 1 << 9;
+export const N_RANDOM_ALL = 1 << 10;
+export const N_PERSISTENT = 1 << 11;
+
+export const EMPTY_SLOT = -1;
+/** Slot values at or below this point into `lists`: position = ONE_OF - value. */
+export const ONE_OF = -2;
+
+/** Chains shorter than this are scanned; an index does not pay for itself below it. */
+export const INDEX_MIN_RULES = 16;
+
+export interface FlatTable {
+  readonly name: TableName;
+  /** W words per rule, all chains, in layout order. */
+  readonly rec: Int32Array;
+  /** Per rule (same index as the record): the Rule, its trace text (made lazily), where it sits, its random site if any. */
+  readonly rules: readonly Rule[];
+  readonly texts: (string | undefined)[];
+  readonly format: RuleFormatter;
+  readonly sites: readonly RuleSite[];
+  readonly randomSites: readonly (RandomSite | undefined)[];
+  /** Per chain id. */
+  readonly chains: readonly Chain[];
+  readonly chainStart: Int32Array;
+  readonly chainEnd: Int32Array;
+  readonly chainBuiltin: Uint8Array;
+  /** Destination index of chain id: its first word in `hash`, or -1 (scan). */
+  readonly hashBase: Int32Array;
+  /** Slots - 1 (a power of two). */
+  readonly hashMask: Int32Array;
+  /** Per chain: where its rules without a destination test sit in `lists` ([count, rule…]). */
+  readonly restAt: Int32Array;
+  /**
+   * Two words per slot, so a lookup is one cache line: the destination, then what it leads to —
+   * EMPTY_SLOT; a rule index (≥ 0) when one rule names it, the common case; or, for several,
+   * ONE_OF - position of the list in `lists`.
+   */
+  readonly hash: Int32Array;
+  /** Candidate lists: a count, then that many absolute rule indexes in rule order. */
+  readonly lists: Int32Array;
+  /** Built-in chain name → chain id. */
+  readonly builtinIds: ReadonlyMap<string, number>;
+}
+
+/** The destination a rule requires (`-d a/32`, not negated), if any. */
+function exactDst(r: Rule): number | undefined {
+  return r.dst && !r.dst.neg && r.dst.len === 32 ? r.dst.addr : undefined;
+}
+
+function maskOf(len: number): number {
+  return len === 0 ? 0 : (0xffffffff << (32 - len)) | 0;
+}
+
+/** Chains in the order a walk reaches them: depth first from the built-ins, then the unreachable rest. */
+function layoutOrder(chains: readonly Chain[]): Chain[] {
+  const byName = new Map(chains.map((c): [string, Chain] => [c.name, c]));
+  const seen = new Set<string>();
+  const out: Chain[] = [];
+  const visit = (root: Chain): void => {
+    // Iterative, so a deep ruleset cannot overflow the JS stack.
+    const todo: Chain[] = [root];
+    while (todo.length > 0) {
+      const c = todo.pop()!;
+      if (seen.has(c.name)) continue;
+      seen.add(c.name);
+      out.push(c);
+      const next: Chain[] = [];
+      for (const r of c.rules) {
+        const t = r.target;
+        const to = t?.kind === "jump" ? byName.get(t.chain) : undefined;
+        if (to && !seen.has(to.name)) next.push(to);
+      }
+      for (let i = next.length - 1; i >= 0; i--) todo.push(next[i]!);
+    }
+  };
+  for (const c of chains) if (c.builtin) visit(c);
+  for (const c of chains) visit(c);
+  return out;
+}
+
+interface Encoded {
+  flags: number;
+  sport: number;
+  dport: number;
+  mark: number;
+  markMask: number;
+  prob: number;
+}
+
+/** The matches in numeric form, or undefined when the rule needs the match functions. */
+function encodeMatches(ms: readonly Match[]): Encoded | undefined {
+  const e: Encoded = { flags: 0, sport: 0, dport: 0, mark: 0, markMask: 0, prob: 0 };
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i]!;
+    switch (m.module) {
+      case "comment":
+        break;
+      case "tcp":
+      case "udp":
+        if (e.flags & (F_L4 | F_RANDOM)) return undefined;
+        if (m.module === "tcp" && m.flags) return undefined;
+        e.flags |= F_L4 | (m.module === "udp" ? F_L4_UDP : 0);
+        if (m.sport) {
+          e.flags |= F_SPORT | (m.sport.neg ? F_SPORT_NEG : 0);
+          e.sport = m.sport.min | (m.sport.max << 16);
+        }
+        if (m.dport) {
+          e.flags |= F_DPORT | (m.dport.neg ? F_DPORT_NEG : 0);
+          e.dport = m.dport.min | (m.dport.max << 16);
+        }
+        break;
+      case "mark":
+        if (e.flags & (F_MARK | F_RANDOM)) return undefined;
+        e.flags |= F_MARK | (m.neg ? F_MARK_NEG : 0);
+        e.mark = m.value | 0;
+        e.markMask = m.mask | 0;
+        break;
+      case "statistic":
+        // Random draws are side effects: the walk tests them last, so they must come last.
+        if (m.mode !== "random" || e.flags & F_RANDOM) return undefined;
+        e.flags |= F_RANDOM | (m.neg ? F_RANDOM_NEG : 0);
+        e.prob = m.probability;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return e;
+}
+
+/** A non-comment match after the random one makes the draw depend on order: such rules go SLOW. */
+function randomIsLast(ms: readonly Match[]): boolean {
+  const k = ms.findIndex((m) => m.module === "statistic");
+  return k < 0 || ms.slice(k + 1).every((m) => m.module === "comment");
+}
+
+export function compileFlat(name: TableName, chains: readonly Chain[], format: RuleFormatter): FlatTable {
+  const order = layoutOrder(chains);
+  const ids = new Map(order.map((c, i): [string, number] => [c.name, i]));
+  const total = order.reduce((n, c) => n + c.rules.length, 0);
+  const rec = new Int32Array(total * W);
+  const rules: Rule[] = [];
+  const sites: RuleSite[] = [];
+  const randomSites: (RandomSite | undefined)[] = [];
+  const chainStart = new Int32Array(order.length);
+  const chainEnd = new Int32Array(order.length);
+  const chainBuiltin = new Uint8Array(order.length);
+  const hashBase = new Int32Array(order.length).fill(-1);
+  const hashMask = new Int32Array(order.length);
+  const restAt = new Int32Array(order.length);
+  const hash: number[] = [];
+  const lists: number[] = [];
+  let at = 0;
+  order.forEach((c, cid) => {
+    chainStart[cid] = at;
+    chainBuiltin[cid] = c.builtin ? 1 : 0;
+    c.rules.forEach((r, i) => {
+      const o = (at + i) * W;
+      const e = randomIsLast(r.matches) && !r.inIface && !r.outIface ? encodeMatches(r.matches) : undefined;
+      let flags = e ? e.flags : F_SLOW;
+      if (r.src) {
+        flags |= F_SRC | (r.src.neg ? F_SRC_NEG : 0);
+        rec[o + R_SRC] = r.src.addr | 0;
+        rec[o + R_SRC_MASK] = maskOf(r.src.len);
+      }
+      if (r.dst) {
+        flags |= F_DST | (r.dst.neg ? F_DST_NEG : 0);
+        rec[o + R_DST] = r.dst.addr | 0;
+        rec[o + R_DST_MASK] = maskOf(r.dst.len);
+      }
+      if (r.proto && r.proto.proto !== 0) {
+        flags |= F_PROTO | (r.proto.neg ? F_PROTO_NEG : 0);
+        rec[o + R_PROTO] = r.proto.proto;
+      }
+      if (r.fragment && !r.fragment.neg) flags |= F_NEVER;
+      if (e) {
+        rec[o + R_SPORT] = e.sport;
+        rec[o + R_DPORT] = e.dport;
+        rec[o + R_MARK] = e.mark;
+        rec[o + R_MARK_MASK] = e.markMask;
+        rec[o + R_PROB] = e.prob;
+      }
+      rec[o + R_FLAGS] = flags;
+      const t = r.target;
+      let op = OP_OTHER;
+      if (!t) op = OP_NONE;
+      else if (t.kind === "ACCEPT") op = OP_ACCEPT;
+      else if (t.kind === "DROP") op = OP_DROP;
+      else if (t.kind === "RETURN") op = OP_RETURN;
+      else if (t.kind === "jump") {
+        const to = ids.get(t.chain);
+        // A jump to a chain that does not exist was refused at load; treat it as the kernel would never see it.
+        op = to === undefined ? OP_ACCEPT : t.goto ? OP_GOTO : OP_JUMP;
+        rec[o + R_ARG] = to ?? 0;
+      } else if (t.kind === "DNAT" || t.kind === "SNAT") op = encodeNat(rec, o, natRangeOf(t), t.kind === "DNAT" ? OP_DNAT : OP_SNAT);
+      else if (t.kind === "MARK") {
+        op = OP_MARK;
+        rec[o + R_ARG] = t.value | 0;
+        rec[o + R_ARG2] = t.mask | 0;
+      }
+      rec[o + R_OP] = op;
+      rec[o + R_N] = i + 1;
+      rules.push(r);
+      sites.push({ table: name, chain: c.name, rule: i + 1 });
+      const stat = r.matches.find((m) => m.module === "statistic");
+      randomSites.push(
+        stat?.mode === "random"
+          ? { table: name, chain: c.name, rule: i + 1, probability: stat.probability, jumpTo: t?.kind === "jump" ? t.chain : undefined }
+          : undefined,
+      );
+    });
+    at += c.rules.length;
+    chainEnd[cid] = at;
+    restAt[cid] = -1;
+    if (c.rules.length >= INDEX_MIN_RULES) indexChain(c, chainStart[cid]!, cid);
+  });
+
+  function indexChain(c: Chain, start: number, cid: number): void {
+    const byDst = new Map<number, number[]>();
+    const rest: number[] = [];
+    c.rules.forEach((r, i) => {
+      const d = exactDst(r);
+      if (d === undefined) rest.push(start + i);
+      else {
+        const l = byDst.get(d);
+        if (l) l.push(start + i);
+        else byDst.set(d, [start + i]);
+      }
+    });
+    // An index that rules out little is not worth the merge.
+    if (byDst.size < 2) return;
+    restAt[cid] = lists.length;
+    pushList(lists, rest);
+    // Load factor at most 1/2: an absent destination ends its probe within a slot or two.
+    let size = 4;
+    while (size < byDst.size * 2) size *= 2;
+    const base = hash.length;
+    for (let k = 0; k < size; k++) hash.push(0, EMPTY_SLOT);
+    hashBase[cid] = base;
+    hashMask[cid] = size - 1;
+    for (const [d, l] of byDst) {
+      let s = dstSlot(d | 0, size - 1);
+      while (hash[base + 2 * s + 1] !== EMPTY_SLOT) s = (s + 1) & (size - 1);
+      hash[base + 2 * s] = d | 0;
+      if (l.length === 1) hash[base + 2 * s + 1] = l[0]!;
+      else {
+        hash[base + 2 * s + 1] = ONE_OF - lists.length;
+        pushList(lists, l);
+      }
+    }
+  }
+
+  return {
+    name,
+    rec,
+    rules,
+    texts: new Array<string | undefined>(total).fill(undefined),
+    format,
+    sites,
+    randomSites,
+    chains: order,
+    chainStart,
+    chainEnd,
+    chainBuiltin,
+    hashBase,
+    hashMask,
+    restAt,
+    hash: Int32Array.from(hash),
+    lists: Int32Array.from(lists),
+    builtinIds: new Map(order.flatMap((c, i): [string, number][] => (c.builtin ? [[c.name, i]] : []))),
+  };
+}
+
+/** Stores a DNAT/SNAT binding in the record (R_ARG, R_ARG2, R_NAT_PORTS); returns R_OP's word. */
+function encodeNat(rec: Int32Array, o: number, b: NatBinding, op: number): number {
+  if (b.minIp !== undefined) {
+    op |= N_IP;
+    rec[o + R_ARG] = b.minIp | 0;
+    rec[o + R_ARG2] = (b.maxIp ?? b.minIp) | 0;
+  }
+  if (b.minPort !== undefined) {
+    op |= N_PORTS;
+    rec[o + R_NAT_PORTS] = b.minPort | ((b.maxPort ?? b.minPort) << 16);
+  }
+  return op | (b.randomAll ? N_RANDOM_ALL : 0) | (b.persistent ? N_PERSISTENT : 0);
+}
+
+/** The NAT binding of the DNAT/SNAT record at `o`: what natRangeOf() gives for the rule's target. */
+export function natBindingAt(rec: Int32Array, o: number): NatBinding {
+  const op = rec[o + R_OP]!;
+  const ip = (op & N_IP) !== 0;
+  const ports = (op & N_PORTS) !== 0;
+  const p = rec[o + R_NAT_PORTS]!;
+  return {
+    minIp: ip ? rec[o + R_ARG]! >>> 0 : undefined,
+    maxIp: ip ? rec[o + R_ARG2]! >>> 0 : undefined,
+    minPort: ports ? p & 0xffff : undefined,
+    maxPort: ports ? p >>> 16 : undefined,
+    randomAll: (op & N_RANDOM_ALL) !== 0,
+    persistent: (op & N_PERSISTENT) !== 0,
+  };
+}
+
+function pushList(out: number[], l: readonly number[]): void {
+  out.push(l.length);
+  for (const x of l) out.push(x);
+}
+
+/** A destination's home slot in a table of mask + 1 slots (a 32-bit integer mix, so every bit counts). */
+export function dstSlot(dst: number, mask: number): number {
+  let h = Math.imul(dst ^ (dst >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return (h ^ (h >>> 16)) & mask;
+}
