@@ -18,11 +18,10 @@
  *    every `parseCIDR` range, keeping the longest.
  * O(N) peers time a reduced number of lookups per round (a fixed work budget, shown as "keys").
  */
-import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
-import type { BennyResult, ImplId, MeasureJob, ProbeResult, WorkerJob, WorkerResult } from "./lpm-worker.js";
+import type { BennyResult, ImplId, MeasureJob, ProbeResult, WorkerResult } from "./lpm-worker.js";
+import { ROOT, WORKER_MODE, compileWorkers, runWorker } from "./worker.js";
 
 const SIZES = [100, 5_000, 100_000, 1_000_000] as const;
 /** Array sizes for the memory probe: cache-resident, the fast table's size at 1 M prefixes, and DIR-24-8's. */
@@ -59,41 +58,6 @@ const PLANS: readonly ImplPlan[] = [
 /** Keys in the validation checksum: every implementation answers the same ones. */
 function checkKeysFor(n: number): number {
   return n <= 5_000 ? 2_000 : n <= 100_000 ? 200 : 20;
-}
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const WORKER_TS = fileURLToPath(new URL("./lpm-worker.ts", import.meta.url));
-const WORKER_JS = `${ROOT}.bench-out/js/bench/lpm-worker.js`;
-const TSC = `${ROOT}node_modules/typescript/bin/tsc`;
-
-/**
- * How workers run. "compiled" (the default): this suite compiles lpm-worker.ts and its imports with
- * tsc (bench/tsconfig.worker.json) and runs the JavaScript with plain node. "tsx" (`--via-tsx`):
- * the worker's TypeScript runs under tsx, as before; kept to show what tsx costs (bench/README.md).
- */
-type WorkerMode = "compiled" | "tsx";
-const WORKER_MODE: WorkerMode = process.argv.includes("--via-tsx") ? "tsx" : "compiled";
-
-function compileWorker(): void {
-  const res = spawnSync(process.execPath, [TSC, "-p", `${ROOT}bench/tsconfig.worker.json`], { cwd: ROOT, encoding: "utf8" });
-  if (res.status !== 0) throw new Error(`compiling the LPM worker failed:\n${res.stdout}${res.stderr}`);
-}
-
-function runWorker<T>(job: WorkerJob): T {
-  const args = WORKER_MODE === "compiled"
-    ? ["--expose-gc", WORKER_JS, JSON.stringify(job)]
-    : ["--expose-gc", "--import", "tsx", WORKER_TS, JSON.stringify(job)];
-  const res = spawnSync(process.execPath, args, {
-    cwd: ROOT,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const lines = (res.stdout ?? "").trim().split("\n");
-  const last = lines[lines.length - 1] ?? "";
-  if (res.status !== 0 || !last.startsWith("{")) {
-    throw new Error(`lpm worker failed (${JSON.stringify(job)}): status ${res.status}\n${res.stderr}`);
-  }
-  return JSON.parse(last) as T;
 }
 
 function median(xs: readonly number[]): number {
@@ -146,7 +110,7 @@ function measureRow(plan: ImplPlan, n: number): LpmRow {
     checkKeys: checkKeysFor(n),
   };
   const runs: WorkerResult[] = [];
-  for (let p = 0; p < processes; p++) runs.push(runWorker<WorkerResult>(job));
+  for (let p = 0; p < processes; p++) runs.push(runWorker<WorkerResult>("lpm-worker", job));
   const rates = runs.flatMap((r) => r.rates);
   const first = runs[0]!;
   const heapDelta = median(runs.map((r) => r.heapDelta));
@@ -270,9 +234,9 @@ export async function runLpmSuite(options: LpmSuiteOptions = {}): Promise<void> 
   console.log("builds in parentheses. heap Δ = Δ(heapUsed + arrayBuffers) per table after forced GC, over 200,000/N");
   console.log("warm-built tables kept alive (1 to 1,000), so compiled code is not counted; bytes() = the table's own estimate.");
   console.log(`machine: ${os.cpus()[0]?.model ?? "?"} × ${os.cpus().length}, node ${process.version}, load average ${loadBefore.map((x) => x.toFixed(2)).join(" ")}`);
-  if (WORKER_MODE === "compiled") compileWorker();
+  compileWorkers();
   console.log(`workers: ${WORKER_MODE === "compiled" ? "compiled with tsc to .bench-out/js, run by plain node" : "TypeScript under tsx (--via-tsx)"}`);
-  const memory = runWorker<ProbeResult>({ mode: "probe", sizesMiB: PROBE_MIB });
+  const memory = runWorker<ProbeResult>("lpm-worker", { mode: "probe", sizesMiB: PROBE_MIB });
   console.log("memory probe (no LPM; best of 3 rounds): independent random 4-byte reads/s, and the latency of a dependent read");
   console.log(`  ${memory.rows.map((r) => `${r.mib} MiB: ${rate(r.readsPerSec)}, ${r.dependentNs.toFixed(0)} ns`).join(" | ")}`);
 
@@ -285,7 +249,7 @@ export async function runLpmSuite(options: LpmSuiteOptions = {}): Promise<void> 
 
   let benny: BennyResult | undefined;
   if (options.noBenny !== true) {
-    benny = runWorker<BennyResult>({ mode: "benny", n: 5_000, maxTime: 1.5 });
+    benny = runWorker<BennyResult>("lpm-worker", { mode: "benny", n: 5_000, maxTime: 1.5 });
     const fastOps = benny.cases.find((c) => c.impl === "fast")?.lookupsPerSec ?? NaN;
     console.log(`\nbenny (benchmark.js) cross-check, N = 5,000, one op = a batch of consecutive lookups. benny's test`);
     console.log("closures capture each table as a constant, so V8 folds the table's fields into the code: fast reads");

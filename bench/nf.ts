@@ -3,92 +3,69 @@
  * entry, KUBE-SERVICES lookup, the endpoint's random choice, DNAT binding and rewrite) on
  * kube-proxy-shaped rulesets of 100, 1,000 and 10,000 services × 5 endpoints
  * (bench/nf-ruleset.ts), for the reference interpreter and the compiled evaluator, in one run.
- * Steps are recorded into a sink that drops them, so the figure is the evaluation itself.
- * Output: a table on stdout and `.bench-out/nf.json`.
+ * Each (size, evaluator) runs in its own fresh process (bench/nf-worker.ts); the compiled
+ * evaluator in three, and the table shows their median. Output: a table on stdout and
+ * `.bench-out/nf.json`.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import b from "benny";
-import { buildWorld } from "../src/sim/build.js";
-import type { WorldSpec } from "../src/netns/spec.js";
-import { parseIpv4, ipv4 } from "../src/core/ip.js";
-import { IptablesEngine } from "../src/netfilter/engine.js";
-import type { Skb } from "../src/ipv4/skb.js";
-import { DiscardingTrace } from "../src/trace/recorder.js";
-import type { Netns } from "../src/netns/netns.js";
-import { kubeProxyNat, serviceIp } from "./nf-ruleset.js";
+import os from "node:os";
+import type { NfJob, NfResult } from "./nf-worker.js";
+import { ROOT, WORKER_MODE, compileWorkers, runWorker } from "./worker.js";
 
 const SIZES = [100, 1_000, 10_000] as const;
-const BATCH = 256;
+const COMPILED_PROCESSES = 3;
 
-/** A trace handle that keeps nothing: the benchmark measures rule evaluation, not trace storage. */
-const SINK = new DiscardingTrace();
-
-function nodeSpec(): WorldSpec {
-  return {
-    name: "bench", file: "bench", seed: "1", segments: [{ name: "lan" }], probes: [],
-    namespaces: [{
-      name: "node", devices: [{ kind: "loopback", name: "lo", up: true }, { kind: "nic", name: "eth0", segment: "lan", up: true }],
-      addresses: [{ dev: "eth0", addr: parseIpv4("10.0.2.15")!, len: 24, scope: "universe" }],
-      routes: [], neighbours: [], fdb: [], sysctls: {}, listeners: [],
-    }],
-  };
-}
-
-interface Case {
+interface Row {
   readonly services: number;
-  readonly evaluator: "interp" | "compiled";
+  readonly evaluator: NfJob["evaluator"];
+  /** Median over processes. */
   readonly packetsPerSec: number;
-  readonly rme: number;
+  readonly runs: readonly NfResult[];
 }
 
-function setup(services: number, evaluator: "interp" | "compiled"): () => void {
-  const built = buildWorld(nodeSpec(), "1");
-  if (!built.ok) throw new Error("bench world did not build");
-  const ns: Netns = built.value.ns("node")!;
-  const eth0 = ns.device("eth0")!;
-  const engine = new IptablesEngine(ns, kubeProxyNat(services), { evaluator });
-  let n = 0;
-  const client = parseIpv4("10.244.1.2")!;
-  return () => {
-    for (let k = 0; k < BATCH; k++) {
-      n++;
-      // Spread over every service; a new source port each time makes every packet a new connection.
-      const svc = (n * 7919) % services;
-      const skb: Skb = {
-        pkt: { kind: "ipv4", src: client, dst: ipv4(serviceIp(svc)), ttl: 64, id: 1, tos: 0, df: true, payload: { kind: "tcp", sport: 1024 + (n % 60000), dport: 80, seq: 1, ack: 0, flags: { syn: true }, data: "" } },
-        trace: SINK, dev: eth0, pktType: "host", mark: 0,
-      };
-      const v = engine.hook(ns, "PREROUTING", skb, eth0, undefined);
-      if (v.kind !== "accept" || skb.pkt.payload.kind !== "tcp" || skb.pkt.payload.dport !== 8080) throw new Error("the benchmark packet was not DNATed");
-    }
-  };
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+function measure(services: number, evaluator: NfJob["evaluator"]): Row {
+  const processes = evaluator === "compiled" ? COMPILED_PROCESSES : 1;
+  const maxTime = evaluator === "interp" && services >= 10_000 ? 8 : 3;
+  const runs: NfResult[] = [];
+  for (let p = 0; p < processes; p++) runs.push(runWorker<NfResult>("nf-worker", { services, evaluator, maxTime } satisfies NfJob));
+  return { services, evaluator, packetsPerSec: median(runs.map((r) => r.packetsPerSec)), runs };
+}
+
+const fmt = (x: number): string => Math.round(x).toLocaleString("en-US");
 
 export async function runNfSuite(): Promise<void> {
-  const cases: Case[] = [];
-  for (const services of SIZES) {
-    const interp = setup(services, "interp");
-    const compiled = setup(services, "compiled");
-    const summary = await b.suite(
-      `nat PREROUTING, ${services} services`,
-      b.add("interp", interp, { minSamples: 5, maxTime: services >= 10_000 ? 8 : 3 }),
-      b.add("compiled", compiled, { minSamples: 5, maxTime: 3 }),
-    );
-    summary.results.forEach((r, i) => cases.push({ services, evaluator: i === 0 ? "interp" : "compiled", packetsPerSec: r.ops * BATCH, rme: r.margin }));
-  }
-  const rows = cases.map((c) => {
-    const compiled = cases.find((x) => x.services === c.services && x.evaluator === "compiled")!;
-    const base = cases.find((x) => x.services === 100 && x.evaluator === c.evaluator)!;
+  compileWorkers();
+  const rows: Row[] = [];
+  for (const services of SIZES) for (const evaluator of ["interp", "compiled"] as const) rows.push(measure(services, evaluator));
+  const get = (services: number, evaluator: NfJob["evaluator"]): Row => rows.find((r) => r.services === services && r.evaluator === evaluator)!;
+  const table = SIZES.map((services) => {
+    const compiled = get(services, "compiled");
+    const interp = get(services, "interp");
+    const span = compiled.runs.map((r) => r.packetsPerSec);
     return {
-      services: c.services,
-      evaluator: c.evaluator,
-      "packets/s": Math.round(c.packetsPerSec).toLocaleString("en-US"),
-      "±%": c.rme.toFixed(1),
-      "vs compiled": (c.packetsPerSec / compiled.packetsPerSec).toFixed(4),
-      "cost vs 100 svc": (base.packetsPerSec / c.packetsPerSec).toFixed(2),
+      services,
+      "compiled packets/s": fmt(compiled.packetsPerSec),
+      "compiled min … max": `${fmt(Math.min(...span))} … ${fmt(Math.max(...span))}`,
+      "interp packets/s": fmt(interp.packetsPerSec),
+      "compiled ÷ interp": (compiled.packetsPerSec / interp.packetsPerSec).toFixed(1),
+      "compiled cost vs 100": (get(100, "compiled").packetsPerSec / compiled.packetsPerSec).toFixed(2),
     };
   });
-  console.table(rows);
-  mkdirSync(".bench-out", { recursive: true });
-  writeFileSync(".bench-out/nf.json", JSON.stringify({ node: process.version, batch: BATCH, cases }, null, 2) + "\n");
+  console.table(table);
+  mkdirSync(`${ROOT}.bench-out`, { recursive: true });
+  const out = {
+    command: WORKER_MODE === "compiled" ? "npm run bench -- nf" : "npm run bench -- nf --via-tsx",
+    node: process.version,
+    cpus: os.cpus().length,
+    loadavg: os.loadavg(),
+    workers: WORKER_MODE,
+    rows,
+  };
+  writeFileSync(`${ROOT}.bench-out/nf.json`, `${JSON.stringify(out, null, 2)}\n`);
 }

@@ -34,6 +34,11 @@ import { natHook } from "./nat/hook.js";
 
 type Stage = TableName | "conntrack" | "confirm";
 
+interface PlanStep {
+  readonly stage: Stage;
+  readonly table?: CompiledTable;
+}
+
 const STAGES: Readonly<Record<NfHook, readonly Stage[]>> = {
   PREROUTING: ["raw", "conntrack", "mangle", "nat"],
   INPUT: ["mangle", "filter", "nat", "confirm"],
@@ -57,6 +62,8 @@ export class IptablesEngine implements Netfilter {
   private readonly walkOptions: WalkOptions;
   private readonly verboseOptions: WalkOptions;
   private readonly walk: (t: CompiledTable, pc: PacketCtx, o: WalkOptions) => TableVerdict;
+  /** Per hook, worked out once: what runs there. */
+  private readonly plans: Readonly<Record<NfHook, readonly PlanStep[]>>;
 
   constructor(
     ns: Netns,
@@ -68,6 +75,13 @@ export class IptablesEngine implements Netfilter {
     this.walkOptions = { formatRule, verbose: options.verbose ?? false };
     this.verboseOptions = { formatRule, verbose: true };
     this.walk = options.evaluator === "interp" ? walkTable : walkCompiled;
+    this.plans = {
+      PREROUTING: this.planFor("PREROUTING"),
+      INPUT: this.planFor("INPUT"),
+      FORWARD: this.planFor("FORWARD"),
+      OUTPUT: this.planFor("OUTPUT"),
+      POSTROUTING: this.planFor("POSTROUTING"),
+    };
     this.state = {
       conntrack: this.conntrack,
       recent: new RecentTables(),
@@ -82,25 +96,33 @@ export class IptablesEngine implements Netfilter {
   hook(ns: Netns, hook: NfHook, skb: Skb, inDev: Device | undefined, outDev: Device | undefined): NfVerdict {
     const opts = this.options.verbose === undefined && ns.world.traceAllRules ? this.verboseOptions : this.walkOptions;
     const walk = this.walk;
-    for (const stage of STAGES[hook]) {
-      let v: TableVerdict = ACCEPT;
+    const plan = this.plans[hook];
+    for (let i = 0; i < plan.length; i++) {
+      const { stage, table } = plan[i]!;
       if (stage === "conntrack") {
-        if (this.conntrackOn) this.track(ns, hook, skb);
+        this.track(ns, hook, skb);
         continue;
       }
       if (stage === "confirm") {
-        if (this.conntrackOn) this.confirm(ns, hook, skb);
+        this.confirm(ns, hook, skb);
         continue;
       }
-      const table = this.tables.get(stage);
-      if (!table) continue;
       const pc: PacketCtx = { ns, hook, table: stage, skb, inDev, outDev, state: this.state };
-      if (stage === "nat") {
-        if (this.conntrackOn) v = natHook(pc, walk, table, opts);
-      } else v = walk(table, pc, opts);
+      const v: TableVerdict = stage === "nat" ? natHook(pc, walk, table!, opts) : walk(table!, pc, opts);
       if (v.kind !== "accept") return v;
     }
     return ACCEPT;
+  }
+
+  /** The stages that do something at `hook` for this ruleset: the tables it has, conntrack if it is on. */
+  private planFor(hook: NfHook): readonly PlanStep[] {
+    return STAGES[hook].flatMap((stage): PlanStep[] => {
+      if (stage === "conntrack" || stage === "confirm") return this.conntrackOn ? [{ stage }] : [];
+      const table = this.tables.get(stage);
+      // Without conntrack the nat chains are never walked (see the header).
+      if (!table || (stage === "nat" && !this.conntrackOn)) return [];
+      return [{ stage, table }];
+    });
   }
 
   private track(ns: Netns, hook: NfHook, skb: Skb): void {

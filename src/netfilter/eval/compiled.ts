@@ -29,7 +29,7 @@ import type { FlatTable } from "./flat.js";
 import {
   F_DPORT, F_DPORT_NEG, F_DST, F_DST_NEG, F_L4, F_L4_UDP, F_MARK, F_MARK_NEG, F_NEVER, F_PROTO, F_PROTO_NEG, F_RANDOM, F_RANDOM_NEG, F_SLOW,
   F_SPORT, F_SPORT_NEG, F_SRC, F_SRC_NEG, OP_ACCEPT, OP_DNAT, OP_DROP, OP_GOTO, OP_SNAT, OP_JUMP, OP_MARK, OP_NONE, OP_RETURN,
-  OP_MASK, R_ARG, R_ARG2, R_DPORT, R_DST, R_DST_MASK, R_MARK, R_MARK_MASK, R_N, R_OP, R_PROB, R_PROTO, R_SPORT, R_SRC, R_SRC_MASK, W,
+  OP_MASK, R_ARG, R_ARG2, R_ARG3, R_DPORT, R_DST, R_DST_MASK, R_MARK, R_MARK_MASK, R_N, R_OP, R_PROB, R_PROTO, R_SPORT, R_SRC, R_SRC_MASK, W,
   EMPTY_SLOT, ONE_OF, compileFlat, dstSlot, natBindingAt,
 } from "./flat.js";
 
@@ -154,7 +154,8 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
       } else idx = -1;
     }
     if (idx < 0) {
-      if (recording || t.chainBuiltin[c] === 1) {
+      // Only the start chain is built-in (nothing jumps to one); a user chain's end just returns.
+      if (recording || c === startId) {
         const end = chainEnd(pc, t.chains[c]!);
         if (end) return end;
       }
@@ -214,11 +215,16 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
           pop = true;
           continue;
         case OP_JUMP:
-          stack.push(c, a, aEnd, one, b, bEnd);
-          enter = rec[o + R_ARG]!;
-          continue;
         case OP_GOTO:
-          enter = rec[o + R_ARG]!;
+          if (op === OP_JUMP) stack.push(c, a, aEnd, one, b, bEnd);
+          if (rec[o + R_ARG2]! < 0) enter = rec[o + R_ARG]!;
+          else {
+            // A plain chain: its span is in the jump's record, so entering it touches nothing else.
+            c = rec[o + R_ARG]!;
+            a = rec[o + R_ARG2]!;
+            aEnd = rec[o + R_ARG3]!;
+            b = -1;
+          }
           continue;
         case OP_MARK:
           skb.mark = ((skb.mark & ~rec[o + R_ARG2]!) ^ rec[o + R_ARG]!) >>> 0;

@@ -37,14 +37,14 @@ export const R_MARK = 8;
 export const R_MARK_MASK = 9;
 export const R_PROB = 10;
 export const R_OP = 11;
-/** Jump/goto: the target chain's id; MARK: value. */
+/** Jump/goto: the target chain's id; MARK: value; DNAT/SNAT: lowest address. */
 export const R_ARG = 12;
-/** MARK: mask. */
+/** Jump/goto: the target chain's first rule, or -1 when it is indexed; MARK: mask; DNAT/SNAT: highest address. */
 export const R_ARG2 = 13;
 /** 1-based rule number in its chain. */
 export const R_N = 14;
-/** DNAT/SNAT: the port range, min | max << 16 (R_ARG/R_ARG2 hold the address range). */
-export const R_NAT_PORTS = 15;
+/** Jump/goto: the end of the target chain's rules; DNAT/SNAT: the port range, min | max << 16. */
+export const R_ARG3 = 15;
 
 // Flags.
 export const F_SLOW = 1 << 0;
@@ -109,7 +109,6 @@ export interface FlatTable {
   readonly chains: readonly Chain[];
   readonly chainStart: Int32Array;
   readonly chainEnd: Int32Array;
-  readonly chainBuiltin: Uint8Array;
   /** Destination index of chain id: its first word in `hash`, or -1 (scan). */
   readonly hashBase: Int32Array;
   /** Slots - 1 (a power of two). */
@@ -230,16 +229,20 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
   const randomSites: (RandomSite | undefined)[] = [];
   const chainStart = new Int32Array(order.length);
   const chainEnd = new Int32Array(order.length);
-  const chainBuiltin = new Uint8Array(order.length);
   const hashBase = new Int32Array(order.length).fill(-1);
   const hashMask = new Int32Array(order.length);
   const restAt = new Int32Array(order.length);
   const hash: number[] = [];
   const lists: number[] = [];
+  // Where each chain's rules start, known up front so jump records can hold their target's span.
+  order.reduce((n, c, cid) => {
+    chainStart[cid] = n;
+    chainEnd[cid] = n + c.rules.length;
+    return n + c.rules.length;
+  }, 0);
+  const indexed = order.map((c) => c.rules.length >= INDEX_MIN_RULES && indexWorthIt(c));
   let at = 0;
   order.forEach((c, cid) => {
-    chainStart[cid] = at;
-    chainBuiltin[cid] = c.builtin ? 1 : 0;
     c.rules.forEach((r, i) => {
       const o = (at + i) * W;
       const e = randomIsLast(r.matches) && !r.inIface && !r.outIface ? encodeMatches(r.matches) : undefined;
@@ -277,7 +280,12 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
         const to = ids.get(t.chain);
         // A jump to a chain that does not exist was refused at load; treat it as the kernel would never see it.
         op = to === undefined ? OP_ACCEPT : t.goto ? OP_GOTO : OP_JUMP;
-        rec[o + R_ARG] = to ?? 0;
+        if (to !== undefined) {
+          rec[o + R_ARG] = to;
+          // A plain chain is entered straight from the record; an indexed one needs its hash first.
+          rec[o + R_ARG2] = indexed[to] ? -1 : chainStart[to]!;
+          rec[o + R_ARG3] = chainEnd[to]!;
+        }
       } else if (t.kind === "DNAT" || t.kind === "SNAT") op = encodeNat(rec, o, natRangeOf(t), t.kind === "DNAT" ? OP_DNAT : OP_SNAT);
       else if (t.kind === "MARK") {
         op = OP_MARK;
@@ -296,9 +304,8 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
       );
     });
     at += c.rules.length;
-    chainEnd[cid] = at;
     restAt[cid] = -1;
-    if (c.rules.length >= INDEX_MIN_RULES) indexChain(c, chainStart[cid]!, cid);
+    if (indexed[cid]) indexChain(c, chainStart[cid]!, cid);
   });
 
   function indexChain(c: Chain, start: number, cid: number): void {
@@ -313,8 +320,6 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
         else byDst.set(d, [start + i]);
       }
     });
-    // An index that rules out little is not worth the merge.
-    if (byDst.size < 2) return;
     restAt[cid] = lists.length;
     pushList(lists, rest);
     // Load factor at most 1/2: an absent destination ends its probe within a slot or two.
@@ -347,7 +352,6 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
     chains: order,
     chainStart,
     chainEnd,
-    chainBuiltin,
     hashBase,
     hashMask,
     restAt,
@@ -357,7 +361,7 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
   };
 }
 
-/** Stores a DNAT/SNAT binding in the record (R_ARG, R_ARG2, R_NAT_PORTS); returns R_OP's word. */
+/** Stores a DNAT/SNAT binding in the record (R_ARG, R_ARG2, R_ARG3); returns R_OP's word. */
 function encodeNat(rec: Int32Array, o: number, b: NatBinding, op: number): number {
   if (b.minIp !== undefined) {
     op |= N_IP;
@@ -366,7 +370,7 @@ function encodeNat(rec: Int32Array, o: number, b: NatBinding, op: number): numbe
   }
   if (b.minPort !== undefined) {
     op |= N_PORTS;
-    rec[o + R_NAT_PORTS] = b.minPort | ((b.maxPort ?? b.minPort) << 16);
+    rec[o + R_ARG3] = b.minPort | ((b.maxPort ?? b.minPort) << 16);
   }
   return op | (b.randomAll ? N_RANDOM_ALL : 0) | (b.persistent ? N_PERSISTENT : 0);
 }
@@ -376,7 +380,7 @@ export function natBindingAt(rec: Int32Array, o: number): NatBinding {
   const op = rec[o + R_OP]!;
   const ip = (op & N_IP) !== 0;
   const ports = (op & N_PORTS) !== 0;
-  const p = rec[o + R_NAT_PORTS]!;
+  const p = rec[o + R_ARG3]!;
   return {
     minIp: ip ? rec[o + R_ARG]! >>> 0 : undefined,
     maxIp: ip ? rec[o + R_ARG2]! >>> 0 : undefined,
@@ -385,6 +389,17 @@ export function natBindingAt(rec: Int32Array, o: number): NatBinding {
     randomAll: (op & N_RANDOM_ALL) !== 0,
     persistent: (op & N_PERSISTENT) !== 0,
   };
+}
+
+/** An index that rules out little is not worth the merge: at least two destinations must be named. */
+function indexWorthIt(c: Chain): boolean {
+  const named = new Set<number>();
+  for (const r of c.rules) {
+    const d = exactDst(r);
+    if (d !== undefined) named.add(d);
+    if (named.size >= 2) return true;
+  }
+  return false;
 }
 
 function pushList(out: number[], l: readonly number[]): void {
