@@ -173,14 +173,13 @@ function endpointsOf(s: PortShared, portIndex: number, portOf: readonly (number 
       report("duplicate-endpoint", path, `endpoint ${endpoint} of ${spn} is listed twice`);
       return;
     }
-    const ready = ep.ready ?? true;
     out.set(endpoint, {
       ip,
       port,
       endpoint,
       chain: endpointChainName(spn, protocol, endpoint),
       local: ep.nodeName !== undefined && ep.nodeName === nodeName,
-      ready,
+      ready: ep.ready ?? true,
       serving: ep.serving ?? true,
       terminating: ep.terminating ?? false,
     });
