@@ -74,10 +74,10 @@ function lookupExtIface(host: HostState, ifname: string, ifregex: string, ifcanr
     const ip = parseIp(ifname);
     if (ip !== undefined) {
       log.push(info(SITES.searchingByIp, `Searching for interface using ${ip === "v6" ? ifname : formatIpv4(ip)}`));
-      // GetInterfaceByIP compares every IPv4 address of every interface, loopback included.
-      const holder = ip === "v6" ? undefined : host.addresses.find((a) => a.addr === ip && devices.some((d) => d.name === a.dev));
+      // GetInterfaceByIP walks the interfaces in ifindex order and compares every IPv4 address, loopback included.
+      const holder = ip === "v6" ? undefined : devices.find((d) => host.addresses.some((a) => a.dev === d.name && a.addr === ip));
       if (!holder || ip === "v6") return { ok: false, error: `error looking up interface ${ifname}: No interface with given IP found` };
-      iface = holder.dev;
+      iface = holder.name;
       ifaceAddr = ip;
     } else {
       if (!devices.some((d) => d.name === ifname)) return { ok: false, error: `error looking up interface ${ifname}: route ip+net: no such network interface` };
@@ -100,6 +100,7 @@ function lookupExtIface(host: HostState, ifname: string, ifregex: string, ifcanr
   } else if (ifcanreach.length > 0) {
     log.push(info(SITES.ifCanReach, `Determining interface to use based on given ifcanreach: ${ifcanreach}`));
     const target = parseIpv4(ifcanreach);
+    // net.ParseIP gives nil; RouteGet(nil) sends an empty RTA_DST, which the kernel refuses (derived from netlink's code, not run).
     if (target === undefined) return { ok: false, error: `failed to get ifcanreach based interface: couldn't lookup route to <nil>: invalid argument` };
     const r = routeGet(host, target);
     if (!r.ok) return { ok: false, error: `failed to get ifcanreach based interface: couldn't lookup route to ${ifcanreach}: ${r.error}` };

@@ -154,3 +154,14 @@ describe("flanneld's external interface (v0.26.0 main.go + pkg/ipmatch)", () => 
     expect(picked(select(["--iface=enp0s8"], { host }))).toMatchObject({ iface: "enp0s8" });
   });
 });
+
+describe("--iface-regex is Go RE2", () => {
+  it("refuses what RE2 refuses, logs it as a miss, and goes on to the next pattern", () => {
+    const s = select(["--iface-regex=(?=enp)", "--iface-regex=[0-9", "--iface-regex=(?i)ENP0S8"]);
+    expect(picked(s)).toMatchObject({ iface: "enp0s8" });
+    expect(log(s).slice(0, 2)).toEqual([
+      "I1121 09:00:00.000000       1 main.go:322] Could not find valid interface matching (?=enp): could not compile the IP address regex '(?=enp)': error parsing regexp: invalid or unsupported Perl syntax: `(?=`",
+      "I1121 09:00:00.001000       1 main.go:322] Could not find valid interface matching [0-9: could not compile the IP address regex '[0-9': error parsing regexp: missing closing ]: `[0-9`",
+    ]);
+  });
+});
