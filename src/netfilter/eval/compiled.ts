@@ -27,10 +27,10 @@ import { SampleChooser } from "../choice.js";
 import { natBindFixed } from "../target/nat.js";
 import type { FlatTable } from "./flat.js";
 import {
-  F_DPORT, F_DPORT_NEG, F_DST, F_DST_NEG, F_L4, F_L4_UDP, F_MARK, F_MARK_NEG, F_NEVER, F_PROTO, F_PROTO_NEG, F_RANDOM, F_RANDOM_NEG, F_SLOW,
-  F_SPORT, F_SPORT_NEG, F_SRC, F_SRC_NEG, OP_ACCEPT, OP_DNAT, OP_DROP, OP_GOTO, OP_SNAT, OP_JUMP, OP_MARK, OP_NONE, OP_RETURN,
-  OP_MASK, R_ARG, R_ARG2, R_ARG3, R_DPORT, R_DST, R_DST_MASK, R_MARK, R_MARK_MASK, R_N, R_OP, R_PROB, R_PROTO, R_SPORT, R_SRC, R_SRC_MASK, W,
-  EMPTY_SLOT, ONE_OF, compileFlat, dstSlot, natBindingAt,
+  EMPTY_SLOT, F_DPORT, F_DPORT_NEG, F_DST, F_DST_NEG, F_L4, F_L4_UDP, F_MARK, F_MARK_NEG, F_NEVER, F_PROTO, F_PROTO_NEG, F_RANDOM,
+  F_RANDOM_NEG, F_SLOW, F_SPORT, F_SPORT_NEG, F_SRC, F_SRC_NEG, F_TESTS, ONE_OF, OP_ACCEPT, OP_DNAT, OP_DROP, OP_GOTO, OP_JUMP,
+  OP_MARK, OP_NONE, OP_RETURN, OP_SHIFT, OP_SNAT, R_DST, R_HDR, R_M, R_SRC, R_T1, R_T2, W,
+  compileFlat, dstSlot, maskOf, natBindingAt,
 } from "./flat.js";
 
 export { INDEX_MIN_RULES } from "./flat.js";
@@ -155,6 +155,7 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
     }
     if (idx < 0) {
       // Only the start chain is built-in (nothing jumps to one); a user chain's end just returns.
+      // (A traced walk always knows its chain: it enters chains by id, never by the fast jump.)
       if (recording || c === startId) {
         const end = chainEnd(pc, t.chains[c]!);
         if (end) return end;
@@ -167,28 +168,34 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
     const f = rec[o]!;
     if (f & F_SLOW) {
       if (!ruleMatches(t.rules[idx]!, pc, t.sites[idx]!)) continue;
-    } else if (f !== 0) {
-      if (f & F_SRC && ((src & rec[o + R_SRC_MASK]!) === rec[o + R_SRC]) === ((f & F_SRC_NEG) !== 0)) continue;
-      if (f & F_DST && ((dst & rec[o + R_DST_MASK]!) === rec[o + R_DST]) === ((f & F_DST_NEG) !== 0)) continue;
-      if (f & F_PROTO && (proto === rec[o + R_PROTO]) === ((f & F_PROTO_NEG) !== 0)) continue;
+    } else if ((f & F_TESTS) !== 0) {
+      const hdr = rec[o + R_HDR]!;
+      if (f & F_SRC && ((src & maskOf(hdr & 0x3f)) === rec[o + R_SRC]) === ((f & F_SRC_NEG) !== 0)) continue;
+      if (f & F_DST && ((dst & maskOf((hdr >>> 8) & 0x3f)) === rec[o + R_DST]) === ((f & F_DST_NEG) !== 0)) continue;
+      if (f & F_PROTO && (proto === hdr >>> 16) === ((f & F_PROTO_NEG) !== 0)) continue;
       if (f & F_NEVER) continue;
+      // Match words are packed in order from word 4.
+      let m = o + R_M;
       if (f & F_L4) {
         if (proto !== (f & F_L4_UDP ? 17 : 6)) continue;
         if (f & F_SPORT) {
-          const w = rec[o + R_SPORT]!;
+          const w = rec[m++]!;
           if ((sport >= (w & 0xffff) && sport <= w >>> 16) === ((f & F_SPORT_NEG) !== 0)) continue;
         }
         if (f & F_DPORT) {
-          const w = rec[o + R_DPORT]!;
+          const w = rec[m++]!;
           if ((dport >= (w & 0xffff) && dport <= w >>> 16) === ((f & F_DPORT_NEG) !== 0)) continue;
         }
       }
-      if (f & F_MARK && ((skb.mark & rec[o + R_MARK_MASK]!) === rec[o + R_MARK]) === ((f & F_MARK_NEG) !== 0)) continue;
+      if (f & F_MARK) {
+        const value = rec[m++]!;
+        if (((skb.mark & rec[m++]!) === value) === ((f & F_MARK_NEG) !== 0)) continue;
+      }
       if (f & F_RANDOM) {
         const ch = pc.state.chooser;
         let taken: boolean;
         // Untraced and sampled: the same draw without building the Decision nobody reads.
-        if (!recording && ch instanceof SampleChooser) taken = ch.draw(rec[o + R_PROB]!);
+        if (!recording && ch instanceof SampleChooser) taken = ch.draw(rec[m]!);
         else {
           const d = ch.decide(t.randomSites[idx]!);
           stepDecision(pc, d);
@@ -198,13 +205,13 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
       }
     }
 
-    const op = rec[o + R_OP]! & OP_MASK;
+    const op = (f >>> OP_SHIFT) & 0xf;
     let ctl: Control;
     if (recording) {
       const rule = t.rules[idx]!;
-      const chain = t.chains[c]!.name;
+      const chain = t.chains[t.ruleChain[idx]!]!.name;
       const text = (t.texts[idx] ??= t.format(chain, rule));
-      ctl = runTarget(rule.target, pc, chain, rec[o + R_N]!, text);
+      ctl = runTarget(rule.target, pc, chain, t.sites[idx]!.rule, text);
     } else {
       switch (op) {
         case OP_NONE:
@@ -215,19 +222,22 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
           pop = true;
           continue;
         case OP_JUMP:
-        case OP_GOTO:
+        case OP_GOTO: {
           if (op === OP_JUMP) stack.push(c, a, aEnd, one, b, bEnd);
-          if (rec[o + R_ARG2]! < 0) enter = rec[o + R_ARG]!;
+          const t1 = rec[o + R_T1]!;
+          if (t1 < 0) enter = -t1 - 1;
           else {
             // A plain chain: its span is in the jump's record, so entering it touches nothing else.
-            c = rec[o + R_ARG]!;
-            a = rec[o + R_ARG2]!;
-            aEnd = rec[o + R_ARG3]!;
+            // Its id is not needed until something asks (c = -1: some user chain).
+            c = -1;
+            a = t1;
+            aEnd = rec[o + R_T2]!;
             b = -1;
           }
           continue;
+        }
         case OP_MARK:
-          skb.mark = ((skb.mark & ~rec[o + R_ARG2]!) ^ rec[o + R_ARG]!) >>> 0;
+          skb.mark = ((skb.mark & ~rec[o + R_T2]!) ^ rec[o + R_T1]!) >>> 0;
           continue;
         case OP_DNAT:
         case OP_SNAT:
@@ -236,7 +246,7 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
           return TABLE_ACCEPT;
         case OP_DROP:
         default:
-          ctl = runTarget(t.rules[idx]!.target, pc, t.chains[c]!.name, rec[o + R_N]!, "");
+          ctl = runTarget(t.rules[idx]!.target, pc, t.chains[t.ruleChain[idx]!]!.name, t.sites[idx]!.rule, "");
       }
     }
     switch (ctl.kind) {
@@ -247,12 +257,15 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
       case "return":
         pop = true;
         continue;
-      case "jump":
+      case "jump": {
         // A jump to a missing chain was refused at load; the kernel never sees one.
         if (op !== OP_JUMP && op !== OP_GOTO) return TABLE_ACCEPT;
         if (op === OP_JUMP) stack.push(c, a, aEnd, one, b, bEnd);
-        enter = rec[o + R_ARG]!;
+        const to = t.chainIds.get(ctl.chain);
+        if (to === undefined) return TABLE_ACCEPT;
+        enter = to;
         continue;
+      }
     }
   }
   return { kind: "drop", rule: `${table.name}: rule walk did not end` };

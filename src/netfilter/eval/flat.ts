@@ -1,6 +1,6 @@
 /**
  * One table compiled into flat typed arrays for the fast evaluator (compiled.ts): every rule a
- * fixed 16-word record in one Int32Array, chains laid out in the order a walk reaches them
+ * fixed 8-word (32-byte) record in one Int32Array, chains laid out in the order a walk reaches them
  * (depth first from the built-in chains), so a kube-proxy service's KUBE-SVC chain and its
  * KUBE-SEP chains sit next to each other and a packet touches a few adjacent cache lines
  * instead of a few dozen scattered rule objects. Long chains whose rules name one destination
@@ -9,10 +9,21 @@
  * A record holds the IP header tests and the common matches in numeric form: `-s`, `-d`, `-p`,
  * `-f`, `-m tcp/udp` port ranges, `-m mark`, `-m statistic --mode random` (last), `-m comment`
  * (nothing to test). A rule with anything else — interfaces, TCP flags, conntrack, recent,
- * addrtype… — is marked SLOW and matched by the shared match functions (match/index.ts), on
- * the original Rule object, so the two evaluators share every match's meaning. Targets: the
- * walk-control ones (ACCEPT, DROP, RETURN, jump, goto, MARK) are opcodes; the rest run through
- * the shared runTarget.
+ * addrtype…, or more match words than its record has room for — is marked SLOW and matched by
+ * the shared match functions (match/index.ts), on the original Rule object, so the two
+ * evaluators share every match's meaning. Targets: ACCEPT, DROP, RETURN, jump, goto, MARK,
+ * DNAT and SNAT are opcodes; the rest run through the shared runTarget.
+ *
+ * Record words:
+ *   0  flags (F_*) | opcode << OP_SHIFT | NAT flags (N_*)
+ *   1  -s address        2  -d address
+ *   3  -s prefix length | -d prefix length << 8 | protocol << 16
+ *   4, 5  match words, in this order as present: --sport, --dport (min | max << 16), --mark
+ *         value, mask, statistic probability
+ *   6, 7  target words. jump/goto: the target chain's first and end rule index, or
+ *         -(chain id + 1) and 0 for an indexed chain; MARK: value, mask;
+ *         DNAT/SNAT: lowest and highest address, with word 5 the port range (so a NAT rule
+ *         has one match word)
  */
 import type { Chain, Match, Rule, TableName } from "../rule.js";
 import type { RandomSite } from "../choice.js";
@@ -22,29 +33,15 @@ import type { NatBinding } from "../nat/setup.js";
 import { natRangeOf } from "../target/nat.js";
 
 /** Words per rule record. */
-export const W = 16;
-// Record word offsets.
+export const W = 8;
 export const R_FLAGS = 0;
 export const R_SRC = 1;
-export const R_SRC_MASK = 2;
-export const R_DST = 3;
-export const R_DST_MASK = 4;
-export const R_PROTO = 5;
-/** Port ranges packed as min | max << 16. */
-export const R_SPORT = 6;
-export const R_DPORT = 7;
-export const R_MARK = 8;
-export const R_MARK_MASK = 9;
-export const R_PROB = 10;
-export const R_OP = 11;
-/** Jump/goto: the target chain's id; MARK: value; DNAT/SNAT: lowest address. */
-export const R_ARG = 12;
-/** Jump/goto: the target chain's first rule, or -1 when it is indexed; MARK: mask; DNAT/SNAT: highest address. */
-export const R_ARG2 = 13;
-/** 1-based rule number in its chain. */
-export const R_N = 14;
-/** Jump/goto: the end of the target chain's rules; DNAT/SNAT: the port range, min | max << 16. */
-export const R_ARG3 = 15;
+export const R_DST = 2;
+export const R_HDR = 3;
+export const R_M = 4;
+export const R_NAT_PORTS = 5;
+export const R_T1 = 6;
+export const R_T2 = 7;
 
 // Flags.
 export const F_SLOW = 1 << 0;
@@ -67,8 +64,11 @@ export const F_MARK = 1 << 14;
 export const F_MARK_NEG = 1 << 15;
 export const F_RANDOM = 1 << 16;
 export const F_RANDOM_NEG = 1 << 17;
+/** Any test at all (a rule with none always matches). */
+export const F_TESTS = (1 << 18) - 1;
 
-// Opcodes.
+// Opcodes, in bits 18-21 of word 0.
+export const OP_SHIFT = 18;
 export const OP_NONE = 0;
 export const OP_ACCEPT = 1;
 export const OP_DROP = 2;
@@ -78,15 +78,13 @@ export const OP_GOTO = 5;
 export const OP_MARK = 6;
 /** Anything else: runTarget on the Rule's target. */
 export const OP_OTHER = 7;
-/** DNAT / SNAT: bind with the rule's NatBinding, made once (`bindings`). */
 export const OP_DNAT = 8;
 export const OP_SNAT = 9;
-/** Low bits of R_OP: the opcode; above them, what a NAT binding holds. */
-export const OP_MASK = 0xff;
-export const N_IP = 1 << 8;
-export const N_PORTS = 1 << 9;
-export const N_RANDOM_ALL = 1 << 10;
-export const N_PERSISTENT = 1 << 11;
+// What a NAT binding holds, bits 22-25 of word 0.
+export const N_IP = 1 << 22;
+export const N_PORTS = 1 << 23;
+export const N_RANDOM_ALL = 1 << 24;
+export const N_PERSISTENT = 1 << 25;
 
 export const EMPTY_SLOT = -1;
 /** Slot values at or below this point into `lists`: position = ONE_OF - value. */
@@ -105,6 +103,8 @@ export interface FlatTable {
   readonly format: RuleFormatter;
   readonly sites: readonly RuleSite[];
   readonly randomSites: readonly (RandomSite | undefined)[];
+  /** Per rule: its chain's id. */
+  readonly ruleChain: Int32Array;
   /** Per chain id. */
   readonly chains: readonly Chain[];
   readonly chainStart: Int32Array;
@@ -125,6 +125,8 @@ export interface FlatTable {
   readonly lists: Int32Array;
   /** Built-in chain name → chain id. */
   readonly builtinIds: ReadonlyMap<string, number>;
+  /** Chain name → chain id (traced walks enter chains by name). */
+  readonly chainIds: ReadonlyMap<string, number>;
 }
 
 /** The destination a rule requires (`-d a/32`, not negated), if any. */
@@ -132,7 +134,8 @@ function exactDst(r: Rule): number | undefined {
   return r.dst && !r.dst.neg && r.dst.len === 32 ? r.dst.addr : undefined;
 }
 
-function maskOf(len: number): number {
+/** The netmask of a prefix length, as an int32 (0 for /0). */
+export function maskOf(len: number): number {
   return len === 0 ? 0 : (0xffffffff << (32 - len)) | 0;
 }
 
@@ -165,16 +168,17 @@ function layoutOrder(chains: readonly Chain[]): Chain[] {
 
 interface Encoded {
   flags: number;
-  sport: number;
-  dport: number;
-  mark: number;
-  markMask: number;
-  prob: number;
+  /** Match words, in record order. */
+  words: number[];
 }
 
 /** The matches in numeric form, or undefined when the rule needs the match functions. */
 function encodeMatches(ms: readonly Match[]): Encoded | undefined {
-  const e: Encoded = { flags: 0, sport: 0, dport: 0, mark: 0, markMask: 0, prob: 0 };
+  let flags = 0;
+  let sport: number | undefined;
+  let dport: number | undefined;
+  let mark: [number, number] | undefined;
+  let prob: number | undefined;
   for (let i = 0; i < ms.length; i++) {
     const m = ms[i]!;
     switch (m.module) {
@@ -182,35 +186,35 @@ function encodeMatches(ms: readonly Match[]): Encoded | undefined {
         break;
       case "tcp":
       case "udp":
-        if (e.flags & (F_L4 | F_RANDOM)) return undefined;
+        if (flags & (F_L4 | F_RANDOM)) return undefined;
         if (m.module === "tcp" && m.flags) return undefined;
-        e.flags |= F_L4 | (m.module === "udp" ? F_L4_UDP : 0);
+        flags |= F_L4 | (m.module === "udp" ? F_L4_UDP : 0);
         if (m.sport) {
-          e.flags |= F_SPORT | (m.sport.neg ? F_SPORT_NEG : 0);
-          e.sport = m.sport.min | (m.sport.max << 16);
+          flags |= F_SPORT | (m.sport.neg ? F_SPORT_NEG : 0);
+          sport = m.sport.min | (m.sport.max << 16);
         }
         if (m.dport) {
-          e.flags |= F_DPORT | (m.dport.neg ? F_DPORT_NEG : 0);
-          e.dport = m.dport.min | (m.dport.max << 16);
+          flags |= F_DPORT | (m.dport.neg ? F_DPORT_NEG : 0);
+          dport = m.dport.min | (m.dport.max << 16);
         }
         break;
       case "mark":
-        if (e.flags & (F_MARK | F_RANDOM)) return undefined;
-        e.flags |= F_MARK | (m.neg ? F_MARK_NEG : 0);
-        e.mark = m.value | 0;
-        e.markMask = m.mask | 0;
+        if (flags & (F_MARK | F_RANDOM)) return undefined;
+        flags |= F_MARK | (m.neg ? F_MARK_NEG : 0);
+        mark = [m.value | 0, m.mask | 0];
         break;
       case "statistic":
         // Random draws are side effects: the walk tests them last, so they must come last.
-        if (m.mode !== "random" || e.flags & F_RANDOM) return undefined;
-        e.flags |= F_RANDOM | (m.neg ? F_RANDOM_NEG : 0);
-        e.prob = m.probability;
+        if (m.mode !== "random" || flags & F_RANDOM) return undefined;
+        flags |= F_RANDOM | (m.neg ? F_RANDOM_NEG : 0);
+        prob = m.probability;
         break;
       default:
         return undefined;
     }
   }
-  return e;
+  const words = [sport, dport, ...(mark ?? []), prob].filter((w): w is number => w !== undefined);
+  return { flags, words };
 }
 
 /** A non-comment match after the random one makes the draw depend on order: such rules go SLOW. */
@@ -227,6 +231,7 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
   const rules: Rule[] = [];
   const sites: RuleSite[] = [];
   const randomSites: (RandomSite | undefined)[] = [];
+  const ruleChain = new Int32Array(total);
   const chainStart = new Int32Array(order.length);
   const chainEnd = new Int32Array(order.length);
   const hashBase = new Int32Array(order.length).fill(-1);
@@ -245,32 +250,31 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
   order.forEach((c, cid) => {
     c.rules.forEach((r, i) => {
       const o = (at + i) * W;
+      ruleChain[at + i] = cid;
+      const t = r.target;
+      const nat = t?.kind === "DNAT" || t?.kind === "SNAT";
       const e = randomIsLast(r.matches) && !r.inIface && !r.outIface ? encodeMatches(r.matches) : undefined;
-      let flags = e ? e.flags : F_SLOW;
+      // A NAT target takes word 5 for its ports, leaving one match word.
+      const fits = e !== undefined && e.words.length <= (nat ? 1 : 2);
+      let flags = fits ? e.flags : F_SLOW;
+      if (fits) e.words.forEach((w, k) => (rec[o + R_M + k] = w));
+      let hdr = 0;
       if (r.src) {
         flags |= F_SRC | (r.src.neg ? F_SRC_NEG : 0);
         rec[o + R_SRC] = r.src.addr | 0;
-        rec[o + R_SRC_MASK] = maskOf(r.src.len);
+        hdr |= r.src.len;
       }
       if (r.dst) {
         flags |= F_DST | (r.dst.neg ? F_DST_NEG : 0);
         rec[o + R_DST] = r.dst.addr | 0;
-        rec[o + R_DST_MASK] = maskOf(r.dst.len);
+        hdr |= r.dst.len << 8;
       }
       if (r.proto && r.proto.proto !== 0) {
         flags |= F_PROTO | (r.proto.neg ? F_PROTO_NEG : 0);
-        rec[o + R_PROTO] = r.proto.proto;
+        hdr |= r.proto.proto << 16;
       }
+      rec[o + R_HDR] = hdr;
       if (r.fragment && !r.fragment.neg) flags |= F_NEVER;
-      if (e) {
-        rec[o + R_SPORT] = e.sport;
-        rec[o + R_DPORT] = e.dport;
-        rec[o + R_MARK] = e.mark;
-        rec[o + R_MARK_MASK] = e.markMask;
-        rec[o + R_PROB] = e.prob;
-      }
-      rec[o + R_FLAGS] = flags;
-      const t = r.target;
       let op = OP_OTHER;
       if (!t) op = OP_NONE;
       else if (t.kind === "ACCEPT") op = OP_ACCEPT;
@@ -281,19 +285,19 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
         // A jump to a chain that does not exist was refused at load; treat it as the kernel would never see it.
         op = to === undefined ? OP_ACCEPT : t.goto ? OP_GOTO : OP_JUMP;
         if (to !== undefined) {
-          rec[o + R_ARG] = to;
           // A plain chain is entered straight from the record; an indexed one needs its hash first.
-          rec[o + R_ARG2] = indexed[to] ? -1 : chainStart[to]!;
-          rec[o + R_ARG3] = chainEnd[to]!;
+          rec[o + R_T1] = indexed[to] ? -(to + 1) : chainStart[to]!;
+          rec[o + R_T2] = indexed[to] ? 0 : chainEnd[to]!;
         }
-      } else if (t.kind === "DNAT" || t.kind === "SNAT") op = encodeNat(rec, o, natRangeOf(t), t.kind === "DNAT" ? OP_DNAT : OP_SNAT);
-      else if (t.kind === "MARK") {
+      } else if (t.kind === "DNAT" || t.kind === "SNAT") {
+        flags |= encodeNat(rec, o, natRangeOf(t));
+        op = t.kind === "DNAT" ? OP_DNAT : OP_SNAT;
+      } else if (t.kind === "MARK") {
         op = OP_MARK;
-        rec[o + R_ARG] = t.value | 0;
-        rec[o + R_ARG2] = t.mask | 0;
+        rec[o + R_T1] = t.value | 0;
+        rec[o + R_T2] = t.mask | 0;
       }
-      rec[o + R_OP] = op;
-      rec[o + R_N] = i + 1;
+      rec[o + R_FLAGS] = flags | (op << OP_SHIFT);
       rules.push(r);
       sites.push({ table: name, chain: c.name, rule: i + 1 });
       const stat = r.matches.find((m) => m.module === "statistic");
@@ -349,6 +353,7 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
     format,
     sites,
     randomSites,
+    ruleChain,
     chains: order,
     chainStart,
     chainEnd,
@@ -357,37 +362,39 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
     restAt,
     hash: Int32Array.from(hash),
     lists: Int32Array.from(lists),
+    chainIds: ids,
     builtinIds: new Map(order.flatMap((c, i): [string, number][] => (c.builtin ? [[c.name, i]] : []))),
   };
 }
 
-/** Stores a DNAT/SNAT binding in the record (R_ARG, R_ARG2, R_ARG3); returns R_OP's word. */
-function encodeNat(rec: Int32Array, o: number, b: NatBinding, op: number): number {
+/** Stores a DNAT/SNAT binding in the record (words 5-7); returns its N_* flags. */
+function encodeNat(rec: Int32Array, o: number, b: NatBinding): number {
+  let n = 0;
   if (b.minIp !== undefined) {
-    op |= N_IP;
-    rec[o + R_ARG] = b.minIp | 0;
-    rec[o + R_ARG2] = (b.maxIp ?? b.minIp) | 0;
+    n |= N_IP;
+    rec[o + R_T1] = b.minIp | 0;
+    rec[o + R_T2] = (b.maxIp ?? b.minIp) | 0;
   }
   if (b.minPort !== undefined) {
-    op |= N_PORTS;
-    rec[o + R_ARG3] = b.minPort | ((b.maxPort ?? b.minPort) << 16);
+    n |= N_PORTS;
+    rec[o + R_NAT_PORTS] = b.minPort | ((b.maxPort ?? b.minPort) << 16);
   }
-  return op | (b.randomAll ? N_RANDOM_ALL : 0) | (b.persistent ? N_PERSISTENT : 0);
+  return n | (b.randomAll ? N_RANDOM_ALL : 0) | (b.persistent ? N_PERSISTENT : 0);
 }
 
 /** The NAT binding of the DNAT/SNAT record at `o`: what natRangeOf() gives for the rule's target. */
 export function natBindingAt(rec: Int32Array, o: number): NatBinding {
-  const op = rec[o + R_OP]!;
-  const ip = (op & N_IP) !== 0;
-  const ports = (op & N_PORTS) !== 0;
-  const p = rec[o + R_ARG3]!;
+  const f = rec[o + R_FLAGS]!;
+  const ip = (f & N_IP) !== 0;
+  const ports = (f & N_PORTS) !== 0;
+  const p = rec[o + R_NAT_PORTS]!;
   return {
-    minIp: ip ? rec[o + R_ARG]! >>> 0 : undefined,
-    maxIp: ip ? rec[o + R_ARG2]! >>> 0 : undefined,
+    minIp: ip ? rec[o + R_T1]! >>> 0 : undefined,
+    maxIp: ip ? rec[o + R_T2]! >>> 0 : undefined,
     minPort: ports ? p & 0xffff : undefined,
     maxPort: ports ? p >>> 16 : undefined,
-    randomAll: (op & N_RANDOM_ALL) !== 0,
-    persistent: (op & N_PERSISTENT) !== 0,
+    randomAll: (f & N_RANDOM_ALL) !== 0,
+    persistent: (f & N_PERSISTENT) !== 0,
   };
 }
 
