@@ -1,0 +1,103 @@
+/**
+ * The CNI builder for one node: subnet.env and the node's pods in; per pod, what the flannel
+ * plugin → bridge plugin → host-local chain leaves behind out (the node's cni0 and veth host
+ * ends, each pod's namespace, host-local's reservations). Pods are added in sandbox creation
+ * order; addPod / deletePod continue from a built node, so host-local's last-reserved rule shows
+ * across deletes. Bad input is an Issue: a broken subnet.env fails every ADD (kubelet's
+ * "failed to load flannel 'subnet.env' file"), a pod the IPAM cannot serve fails that pod only.
+ */
+import type { Issue, Position, Result } from "../../core/issue.js";
+import { fail, ok } from "../../core/issue.js";
+import type { NetnsSpec } from "../../netns/spec.js";
+import { bridgeAdd, bridgeDel, EMPTY_NODE } from "./bridge.js";
+import { delegateConf } from "./flannel-plugin.js";
+import { allocate, canonicalRange, EMPTY_STATE, release } from "./host-local.js";
+import type { CniNode, CniNodeInput, PodInput } from "./model.js";
+import { DEFAULT_SUBNET_FILE, parseSubnetEnv } from "./subnet-env.js";
+import { hostVethName } from "./veth-name.js";
+
+export const DEFAULT_NETWORK = "cbr0";
+
+export const podKey = (p: Pick<PodInput, "namespace" | "name">): string => `${p.namespace}/${p.name}`;
+
+const nodeAt = (node: string): Position => ({ file: `<cni ${node}>`, line: 1, column: 1 });
+
+export function buildCniNode(input: CniNodeInput): Result<CniNode> {
+  const file = input.subnetEnv.file ?? DEFAULT_SUBNET_FILE;
+  const env = parseSubnetEnv(input.subnetEnv);
+  if (!env.ok) return fail(env.issues);
+  const network = input.network ?? DEFAULT_NETWORK;
+  const conf = delegateConf(network, env.value, input.delegate);
+  const issues: Issue[] = [];
+  if (conf.ipMasq) {
+    // flanneld without --ip-masq: the bridge plugin would add its CNI-<hash> nat chain per pod.
+    issues.push({ code: "not-modelled", at: { file, line: 1, column: 1 }, message: "FLANNEL_IPMASQ=false makes the bridge plugin masquerade (ipMasq: true); its per-pod CNI-… nat chains are not modelled" });
+  }
+  const range = canonicalRange(conf.ipam.subnet);
+  if (!range.ok) issues.push({ code: "ipam-range", at: { file, line: 1, column: 1 }, message: `failed to delegate add: ${range.error}` });
+  if (issues.length > 0) return fail(issues);
+
+  let node: CniNode = { node: input.node, network, env: env.value, conf, ipam: EMPTY_STATE, state: EMPTY_NODE, pods: [], seed: input.seed, adds: 0 };
+  const ordered = input.pods.map((p, i) => ({ p, i })).sort((a, b) => a.p.order - b.p.order || a.i - b.i);
+  for (const { p } of ordered) {
+    const r = addPod(node, p);
+    if (r.ok) node = r.value;
+    else issues.push(...r.issues);
+  }
+  return issues.length > 0 ? fail(issues) : ok(node);
+}
+
+/** One CNI ADD on a built node. */
+export function addPod(node: CniNode, pod: PodInput): Result<CniNode> {
+  const at = pod.at ?? nodeAt(node.node);
+  const range = canonicalRange(node.conf.ipam.subnet);
+  if (!range.ok) return fail([{ code: "ipam-range", at, message: `pod ${podKey(pod)}: failed to delegate add: ${range.error}` }]);
+  const key = podKey(pod);
+  const podNetns = pod.netns ?? pod.name;
+  if (node.pods.some((x) => (x.pod.netns ?? x.pod.name) === podNetns)) {
+    return fail([{ code: "duplicate-netns", at, message: `pod ${key}: namespace ${podNetns} is already wired on ${node.node}` }]);
+  }
+  const taken = new Set(node.state.devices.map((d) => d.name));
+  const veth = hostVethName(node.seed, `cni/veth/${node.node}/${node.adds}`, taken, at);
+  if (!veth.ok) return veth;
+  const got = allocate(node.ipam, range.range, key, pod.ip);
+  // The flannel plugin wraps whatever its delegate returned.
+  if (!got.ok) return fail([{ code: got.code, at, message: `pod ${key}: failed to delegate add: ${got.error}` }]);
+  const wired = bridgeAdd(node.state, node.conf, { node: node.node, podNetns, hostVeth: veth.value, ip: got.ip, gateway: got.gateway });
+  return ok({
+    ...node,
+    ipam: got.state,
+    state: wired.state,
+    pods: [...node.pods, { key, pod, ip: got.ip, hostVeth: veth.value, netns: wired.netns }],
+    adds: node.adds + 1,
+  });
+}
+
+/** One CNI DEL: the pod's namespace and host end go, its address is released. */
+export function deletePod(node: CniNode, pod: Pick<PodInput, "namespace" | "name">): Result<CniNode> {
+  const key = podKey(pod);
+  const found = node.pods.find((x) => x.key === key);
+  // CNI DEL of something already gone succeeds (spec: DEL must tolerate missing resources).
+  if (!found) return ok(node);
+  return ok({
+    ...node,
+    ipam: release(node.ipam, key),
+    state: bridgeDel(node.state, node.conf, found.hostVeth),
+    pods: node.pods.filter((x) => x !== found),
+  });
+}
+
+/** The node's namespace with the CNI state appended after what it already had (ifindex order). */
+export function withNodeState(base: NetnsSpec, node: CniNode): NetnsSpec {
+  return {
+    ...base,
+    devices: [...base.devices, ...node.state.devices],
+    addresses: [...base.addresses, ...node.state.addresses],
+    sysctls: { ...base.sysctls, ...node.state.sysctls },
+  };
+}
+
+/** Every pod's namespace, in the order they were added. */
+export function podNamespaces(node: CniNode): NetnsSpec[] {
+  return node.pods.map((p) => p.netns);
+}
