@@ -13,8 +13,9 @@ import type { Ruleset } from "../netfilter/rule.js";
 
 const EMPTY: Ruleset = { tables: [] };
 
+/** The host's rules with their counters as of now (restored counts plus the packets since). */
 export function rulesetOf(ns: Netns): Ruleset {
-  return ns.nf instanceof IptablesEngine ? ns.nf.ruleset : EMPTY;
+  return ns.nf instanceof IptablesEngine ? ns.nf.counted() : EMPTY;
 }
 
 export function conntrackOf(ns: Netns): ConntrackTable | undefined {

@@ -19,7 +19,7 @@ import type { Netns } from "../netns/netns.js";
 import type { Skb } from "../ipv4/skb.js";
 import type { Netfilter, NfHook, NfVerdict } from "./hooks.js";
 import { ACCEPT } from "./hooks.js";
-import type { Ruleset, TableName } from "./rule.js";
+import type { Counters, Ruleset, TableName } from "./rule.js";
 import type { WalkOptions } from "./eval/interp.js";
 import { formatRule } from "./syntax/index.js";
 import { walkTable } from "./eval/interp.js";
@@ -125,6 +125,32 @@ export class IptablesEngine implements Netfilter {
     });
   }
 
+  /**
+   * The ruleset as the kernel would print it now: each rule's and built-in chain's counters are
+   * the restored ones plus what this engine counted (what `iptables -L -v` and `iptables-save -c`
+   * show after traffic).
+   */
+  counted(): Ruleset {
+    return {
+      tables: this.ruleset.tables.map((t) => {
+        const flat = this.tables.get(t.name)?.flat;
+        if (!flat) return t;
+        return {
+          ...t,
+          chains: t.chains.map((c) => {
+            const id = flat.chainIds.get(c.name)!;
+            const start = flat.chainStart[id]!;
+            return {
+              ...c,
+              counters: c.builtin ? plus(c.counters, flat.policyHits, 2 * id) : c.counters,
+              rules: c.rules.map((r, i) => ({ ...r, counters: plus(r.counters, flat.ruleHits, 2 * (start + i)) })),
+            };
+          }),
+        };
+      }),
+    };
+  }
+
   private track(ns: Netns, hook: NfHook, skb: Skb): void {
     const r = conntrackIn(ns, this.conntrack, skb);
     skb.ct = r.ct;
@@ -145,6 +171,10 @@ export class IptablesEngine implements Netfilter {
     if (r === undefined || !skb.trace.recording) return;
     skb.trace.step(ns.name, { kind: "conntrack", hook, action: r, ...(skb.ct?.kind === "conn" ? { tuple: formatTuple(skb.ct.conn.orig) } : {}) });
   }
+}
+
+function plus(c: Counters, hits: Float64Array, k: number): Counters {
+  return { packets: c.packets + BigInt(hits[k]!), bytes: c.bytes + BigInt(hits[k + 1]!) };
 }
 
 const CT_TARGETS: ReadonlySet<string> = new Set(["DNAT", "SNAT", "MASQUERADE", "REDIRECT", "CT", "NOTRACK", "CONNMARK"]);

@@ -23,6 +23,7 @@ import { chainEnd, stepDecision } from "./steps.js";
 import { runTarget } from "./target-step.js";
 import type { Control } from "./target-step.js";
 import { protoOf } from "../conntrack/tuple.js";
+import { ipLength } from "../../wire/packet.js";
 import { SampleChooser } from "../choice.js";
 import { natBindFixed } from "../target/nat.js";
 import type { FlatTable } from "./flat.js";
@@ -53,6 +54,21 @@ export class CompiledTable implements LoadedTable {
     this.chains = new Map(chains.map((c): [string, Chain] => [c.name, c]));
     this.flat = compileFlat(name, chains, formatRule);
   }
+
+  countRule(chain: string, index: number, bytes: number): void {
+    const id = this.flat.chainIds.get(chain);
+    if (id === undefined) return;
+    const k = 2 * (this.flat.chainStart[id]! + index);
+    this.flat.ruleHits[k]! += 1;
+    this.flat.ruleHits[k + 1]! += bytes;
+  }
+
+  countPolicy(chain: string, bytes: number): void {
+    const id = this.flat.chainIds.get(chain);
+    if (id === undefined) return;
+    this.flat.policyHits[2 * id]! += 1;
+    this.flat.policyHits[2 * id + 1]! += bytes;
+  }
 }
 
 /** The kernel bounds a walk by its jump stack; a ruleset that passed the load-time loop check cannot hit this. */
@@ -76,6 +92,8 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
   const proto = protoOf(l4);
   const sport = l4.kind === "icmp" ? -1 : l4.sport;
   const dport = l4.kind === "icmp" ? -1 : l4.dport;
+  const bytes = ipLength(pkt);
+  const hits = t.ruleHits;
 
   // The chain being walked: id `c`. Scan (b < 0): rule indexes a..aEnd. Indexed: the rules
   // naming the destination — `one` (a single rule index, or END) or lists[a..aEnd) — merged in
@@ -157,6 +175,10 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
       // Only the start chain is built-in (nothing jumps to one); a user chain's end just returns.
       // (A traced walk always knows its chain: it enters chains by id, never by the fast jump.)
       if (recording || c === startId) {
+        if (c === startId) {
+          t.policyHits[2 * c]! += 1;
+          t.policyHits[2 * c + 1]! += bytes;
+        }
         const end = chainEnd(pc, t.chains[c]!);
         if (end) return end;
       }
@@ -205,6 +227,8 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
       }
     }
 
+    hits[2 * idx]! += 1;
+    hits[2 * idx + 1]! += bytes;
     const op = (f >>> OP_SHIFT) & 0xf;
     let ctl: Control;
     if (recording) {

@@ -105,6 +105,13 @@ export interface FlatTable {
   readonly randomSites: readonly (RandomSite | undefined)[];
   /** Per rule: its chain's id. */
   readonly ruleChain: Int32Array;
+  /**
+   * What this table counted since it was loaded (the kernel's per-rule counters, added to the
+   * ones the ruleset was restored with): per rule [packets, bytes] at 2·index, and per chain id
+   * the built-in chain's policy at 2·id.
+   */
+  readonly ruleHits: Float64Array;
+  readonly policyHits: Float64Array;
   /** Per chain id. */
   readonly chains: readonly Chain[];
   readonly chainStart: Int32Array;
@@ -354,6 +361,8 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
     sites,
     randomSites,
     ruleChain,
+    ruleHits: new Float64Array(total * 2),
+    policyHits: new Float64Array(order.length * 2),
     chains: order,
     chainStart,
     chainEnd,

@@ -14,12 +14,17 @@ import { TABLE_ACCEPT } from "./verdict.js";
 import { chainEnd, stepRule } from "./steps.js";
 import { ruleMatches } from "../match/index.js";
 import { runTarget } from "./target-step.js";
+import { ipLength } from "../../wire/packet.js";
 
 export type RuleFormatter = (chain: string, rule: Rule) => string;
 
 export interface LoadedTable {
   readonly name: TableName;
   readonly chains: ReadonlyMap<string, Chain>;
+  /** Counts a packet of `bytes` against rule `index` (0-based) of `chain`, as ipt_do_table's ADD_COUNTER does for every rule that matched. */
+  countRule(chain: string, index: number, bytes: number): void;
+  /** Counts a packet that took built-in `chain`'s policy. */
+  countPolicy(chain: string, bytes: number): void;
 }
 
 export interface WalkOptions {
@@ -35,10 +40,12 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
   const start = table.chains.get(pc.hook);
   if (!start) return TABLE_ACCEPT;
   const stack: { chain: Chain; next: number }[] = [];
+  const bytes = ipLength(pc.skb.pkt);
   let chain = start;
   let i = 0;
   for (let guard = 0; guard < MAX_STEPS; guard++) {
     if (i >= chain.rules.length) {
+      if (chain.builtin) table.countPolicy(chain.name, bytes);
       const end = chainEnd(pc, chain);
       if (end) return end;
       ({ chain, next: i } = stack.pop() ?? { chain: start, next: start.rules.length });
@@ -52,6 +59,7 @@ export function walkTable(table: LoadedTable, pc: PacketCtx, opts: WalkOptions):
       i++;
       continue;
     }
+    table.countRule(chain.name, i, bytes);
     // The rule's text only matters to a trace that keeps its steps.
     const text = pc.skb.trace.recording ? opts.formatRule(chain.name, rule) : "";
     const c = runTarget(rule.target, pc, chain.name, n, text);

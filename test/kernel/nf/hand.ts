@@ -9,7 +9,7 @@
 import type { NfCase } from "./case.js";
 import { rulesetText } from "./case.js";
 import { mkCase, rule } from "./gen.js";
-import { CLOSED_UDP, POD2, ROUTER_IN, ROUTER_OUT, SERVER, SERVER2, http, ping, tcp, udp, zudp } from "./probes.js";
+import { CLIENT, CLOSED_UDP, POD2, ROUTER_IN, ROUTER_OUT, SERVER, SERVER2, http, ping, tcp, udp, zudp } from "./probes.js";
 
 const REJ = "-j REJECT --reject-with icmp-port-unreachable";
 
@@ -144,6 +144,28 @@ export function handCases(): NfCase[] {
       "COMMIT", "",
     ].join("\n"), [tcp("client", SERVER, 9000), tcp("client", SERVER, 9002), ping("client", SERVER)], { form: "restore" }),
     mkCase("refused-drop-in-nat", ["kernel refuses"], rulesetText({ nat: { rules: [rule("PREROUTING", { p: "tcp" }, [], "-j DROP")] } }), [tcp("client", SERVER, 9000)], { note: "iptables refuses DROP in the nat table" }),
+    // Counters: what `iptables -L -v -x` / `iptables-save -c` show after traffic. ICMP echo and the
+    // nat table (first packets only) keep packet counts independent of TCP's ACK timing.
+    mkCase("counters-filter", ["counters", "iptables -L -v -x", "user chain", "RETURN"], rulesetText({
+      filter: {
+        chains: ["PINGS"],
+        rules: [
+          rule("INPUT", { p: "icmp" }, [], "-j PINGS"),
+          rule("FORWARD", { p: "icmp" }, [], "-j PINGS"),
+          rule("FORWARD", { d: `${SERVER}/32`, p: "icmp" }, [], "-j ACCEPT"),
+          rule("FORWARD", { s: `${SERVER}/32`, p: "icmp" }, [], "-j ACCEPT"),
+          rule("FORWARD", { p: "icmp" }, [], "-j DROP"),
+          rule("PINGS", { s: `${CLIENT}/32` }, [], "-j RETURN"),
+          rule("PINGS", {}, []),
+        ],
+      },
+    }), [ping("client", ROUTER_IN), ping("client", SERVER), ping("client", POD2), ping("client", SERVER),
+      { netns: "router", command: "iptables -L FORWARD -n -v -x" }, { netns: "router", command: "iptables -L PINGS -n -v -x --line-numbers" }],
+      { note: "a rule without a target only counts. Every rule tests -p icmp and no policy counter is read: a late packet of an earlier case's TCP connection may still pass the router" }),
+    mkCase("counters-kube-proxy", ["counters", "iptables -t nat -L -v -x", "iptables-save -c", "policy counters", "kube-proxy"], KUBE_CLUSTER_IP,
+      [http("client", "10.96.0.10"), http("client", "10.96.0.10"), http("router", "10.96.0.10"), http("client", ROUTER_IN, 30080),
+        { netns: "router", command: "iptables -t nat -L -n -v -x" }, { netns: "router", command: "iptables-save -c -t nat" }],
+      { form: "restore", ports: "any", note: "the nat table counts each connection's first packet only" }),
     mkCase("physdev-out-routed", ["physdev --physdev-out"], rulesetText({ filter: { rules: [rule("FORWARD", {}, ["-m physdev --physdev-out vp2"], "-j DROP")] } }), [tcp("client", POD2, 9000), tcp("pod1", POD2, 9000)], { note: "--physdev-out without --physdev-is-bridged: 6.18 with iptables-nft takes the rule; it never matches routed traffic" }),
   ];
 }
