@@ -50,6 +50,24 @@ describe("NAT + host-only: the state each guest boots with", () => {
     );
   });
 
+  it("the NAT engine is a namespace with the gateway and DNS addresses, an outside address and a parsed MASQUERADE ruleset", () => {
+    const w = lab();
+    expect(run(w, "vm2-nat1", "iptables-save").stdout).toBe(
+      lines(
+        "*filter", ":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]",
+        "-A FORWARD -i eth0 -o eth1 -j ACCEPT",
+        "-A FORWARD -i eth1 -o eth0 -m conntrack --ctstate RELATED,ESTABLISHED,DNAT -j ACCEPT",
+        "COMMIT",
+        "*nat", ":PREROUTING ACCEPT [0:0]", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":POSTROUTING ACCEPT [0:0]",
+        "-A POSTROUTING -s 10.0.2.0/24 -o eth1 -j MASQUERADE",
+        "COMMIT",
+      ),
+    );
+    expect(run(w, "vm2-nat1", "ip -4 -br addr").stdout).toBe(
+      lines("lo               UNKNOWN        127.0.0.1/8 ", "eth0             UP             10.0.2.2/24 10.0.2.3/24 ", "eth1             UP             203.0.113.11/24 "),
+    );
+  });
+
   it("gives the host vboxnet0 at 192.168.56.1/24", () => {
     expect(run(lab(), "host", "ip -4 -br addr show vboxnet0").stdout).toBe(lines("vboxnet0         UP             192.168.56.1/24 "));
   });
