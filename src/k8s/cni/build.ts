@@ -6,6 +6,7 @@
  * across deletes. Bad input is an Issue: a broken subnet.env fails every ADD (kubelet's
  * "failed to load flannel 'subnet.env' file"), a pod the IPAM cannot serve fails that pod only.
  */
+import { formatPrefix } from "../../core/ip.js";
 import type { Issue, Position, Result } from "../../core/issue.js";
 import { fail, ok } from "../../core/issue.js";
 import type { NetnsSpec } from "../../netns/spec.js";
@@ -87,14 +88,32 @@ export function deletePod(node: CniNode, pod: Pick<PodInput, "namespace" | "name
   });
 }
 
-/** The node's namespace with the CNI state appended after what it already had (ifindex order). */
-export function withNodeState(base: NetnsSpec, node: CniNode): NetnsSpec {
-  return {
-    ...base,
-    devices: [...base.devices, ...node.state.devices],
-    addresses: [...base.addresses, ...node.state.addresses],
-    sysctls: { ...base.sysctls, ...node.state.sysctls },
-  };
+/**
+ * The node's namespace with the CNI state added after what it already had (ifindex order). A cni0
+ * the node already has is reused, as ensureBridge tolerates EEXIST — unless it is not a bridge, or
+ * holds another IPv4 address (ensureAddr without forceAddress: the classic error after a node's
+ * flannel subnet changed). Those fail with the bridge plugin's messages.
+ */
+export function withNodeState(base: NetnsSpec, node: CniNode): Result<NetnsSpec> {
+  const at = nodeAt(node.node);
+  const br = node.conf.bridge;
+  const ours = node.state.devices.find((d) => d.name === br);
+  const theirs = base.devices.find((d) => d.name === br);
+  const issues: Issue[] = [];
+  if (theirs && theirs.kind !== "bridge") issues.push({ code: "bridge-exists", at, message: `failed to create bridge "${br}": "${br}" already exists but is not a bridge` });
+  const gw = node.state.addresses.find((a) => a.dev === br);
+  const other = gw && base.addresses.find((a) => a.dev === br && (a.addr !== gw.addr || a.len !== gw.len));
+  if (other) issues.push({ code: "bridge-address", at, message: `failed to set bridge addr: "${br}" already has an IP address different from ${formatPrefix(gw)}` });
+  for (const d of node.state.devices) {
+    if (d.name !== br && base.devices.some((x) => x.name === d.name)) issues.push({ code: "device-exists", at, message: `${node.node} already has a device named ${d.name}` });
+  }
+  if (issues.length > 0) return fail(issues);
+  const reuse = theirs?.kind === "bridge" && ours?.kind === "bridge";
+  const devices = reuse
+    ? [...base.devices.map((d) => (d === theirs ? { ...theirs, hairpin: [...(theirs.hairpin ?? []), ...(ours.hairpin ?? [])] } : d)), ...node.state.devices.filter((d) => d !== ours)]
+    : [...base.devices, ...node.state.devices];
+  const addresses = [...base.addresses, ...node.state.addresses.filter((a) => !base.addresses.some((b) => b.dev === a.dev && b.addr === a.addr && b.len === a.len))];
+  return ok({ ...base, devices, addresses, sysctls: { ...base.sysctls, ...node.state.sysctls } });
 }
 
 /** Every pod's namespace, in the order they were added. */
