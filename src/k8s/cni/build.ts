@@ -3,8 +3,8 @@
  * plugin → bridge plugin → host-local chain leaves behind out (the node's cni0 and veth host
  * ends, each pod's namespace, host-local's reservations). Pods are added in sandbox creation
  * order; addPod / deletePod continue from a built node, so host-local's last-reserved rule shows
- * across deletes. Bad input is an Issue: a broken subnet.env fails every ADD (kubelet's
- * "failed to load flannel 'subnet.env' file"), a pod the IPAM cannot serve fails that pod only.
+ * across deletes. Bad input is an Issue: a broken subnet.env fails every ADD, a pod the IPAM
+ * cannot serve fails that pod only (the others are still wired, and every failure is reported).
  */
 import { formatPrefix } from "../../core/ip.js";
 import type { Issue, Position, Result } from "../../core/issue.js";
@@ -31,8 +31,8 @@ export function buildCniNode(input: CniNodeInput): Result<CniNode> {
   const conf = delegateConf(network, env.value, input.delegate);
   const issues: Issue[] = [];
   if (conf.ipMasq) {
-    // flanneld without --ip-masq: the bridge plugin would add its CNI-<hash> nat chain per pod.
-    issues.push({ code: "not-modelled", at: { file, line: 1, column: 1 }, message: "FLANNEL_IPMASQ=false makes the bridge plugin masquerade (ipMasq: true); its per-pod CNI-… nat chains are not modelled" });
+    // flanneld without --ip-masq (or an explicit delegate ipMasq): the bridge plugin adds a CNI-<hash> nat chain per pod.
+    issues.push({ code: "not-modelled", at: { file, line: 1, column: 1 }, message: "the bridge plugin's ipMasq (FLANNEL_IPMASQ is not true) adds per-pod CNI-… nat chains, which are not modelled" });
   }
   const range = canonicalRange(conf.ipam.subnet);
   if (!range.ok) issues.push({ code: "ipam-range", at: { file, line: 1, column: 1 }, message: `failed to delegate add: ${range.error}` });
