@@ -24,6 +24,7 @@ import type { WalkOptions } from "./eval/interp.js";
 import { formatRule } from "./syntax/index.js";
 import { walkTable } from "./eval/interp.js";
 import { CompiledTable, walkCompiled } from "./eval/compiled.js";
+import { countedAt } from "./eval/flat.js";
 import type { TableVerdict } from "./eval/verdict.js";
 import type { NfState, PacketCtx } from "./eval/context.js";
 import { ConntrackTable } from "./conntrack/table.js";
@@ -143,7 +144,7 @@ export class IptablesEngine implements Netfilter {
             return {
               ...c,
               counters: c.builtin ? plus(c.counters, flat.policyHits, 2 * id) : c.counters,
-              rules: c.rules.map((r, i) => ({ ...r, counters: plus(r.counters, flat.ruleHits, 2 * (start + i)) })),
+              rules: c.rules.map((r, i) => ({ ...r, counters: plus(r.counters, countedAt(flat, start + i), 0) })),
             };
           }),
         };
@@ -173,7 +174,7 @@ export class IptablesEngine implements Netfilter {
   }
 }
 
-function plus(c: Counters, hits: Float64Array, k: number): Counters {
+function plus(c: Counters, hits: ArrayLike<number>, k: number): Counters {
   return { packets: c.packets + BigInt(hits[k]!), bytes: c.bytes + BigInt(hits[k + 1]!) };
 }
 

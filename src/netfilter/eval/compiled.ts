@@ -31,7 +31,7 @@ import {
   EMPTY_SLOT, F_DPORT, F_DPORT_NEG, F_DST, F_DST_NEG, F_L4, F_L4_UDP, F_MARK, F_MARK_NEG, F_NEVER, F_PROTO, F_PROTO_NEG, F_RANDOM,
   F_RANDOM_NEG, F_SLOW, F_SPORT, F_SPORT_NEG, F_SRC, F_SRC_NEG, F_TESTS, ONE_OF, OP_ACCEPT, OP_DNAT, OP_DROP, OP_GOTO, OP_JUMP,
   OP_MARK, OP_NONE, OP_RETURN, OP_SHIFT, OP_SNAT, R_DST, R_HDR, R_M, R_SRC, R_T1, R_T2, W,
-  compileFlat, dstSlot, maskOf, natBindingAt,
+  compileFlat, countAt, dstSlot, maskOf, natBindingAt,
 } from "./flat.js";
 
 export { INDEX_MIN_RULES } from "./flat.js";
@@ -58,9 +58,7 @@ export class CompiledTable implements LoadedTable {
   countRule(chain: string, index: number, bytes: number): void {
     const id = this.flat.chainIds.get(chain);
     if (id === undefined) return;
-    const k = 2 * (this.flat.chainStart[id]! + index);
-    this.flat.ruleHits[k]! += 1;
-    this.flat.ruleHits[k + 1]! += bytes;
+    countAt(this.flat, this.flat.chainStart[id]! + index, bytes);
   }
 
   countPolicy(chain: string, bytes: number): void {
@@ -93,7 +91,6 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
   const sport = l4.kind === "icmp" ? -1 : l4.sport;
   const dport = l4.kind === "icmp" ? -1 : l4.dport;
   const bytes = ipLength(pkt);
-  const hits = t.ruleHits;
 
   // The chain being walked: id `c`. Scan (b < 0): rule indexes a..aEnd. Indexed: the rules
   // naming the destination — `one` (a single rule index, or END) or lists[a..aEnd) — merged in
@@ -227,8 +224,7 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
       }
     }
 
-    hits[2 * idx]! += 1;
-    hits[2 * idx + 1]! += bytes;
+    countAt(t, idx, bytes);
     const op = (f >>> OP_SHIFT) & 0xf;
     let ctl: Control;
     if (recording) {

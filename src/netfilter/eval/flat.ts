@@ -1,6 +1,6 @@
 /**
  * One table compiled into flat typed arrays for the fast evaluator (compiled.ts): every rule a
- * fixed 8-word (32-byte) record in one Int32Array, chains laid out in the order a walk reaches them
+ * fixed 10-word (40-byte) record in one Int32Array, chains laid out in the order a walk reaches them
  * (depth first from the built-in chains), so a kube-proxy service's KUBE-SVC chain and its
  * KUBE-SEP chains sit next to each other and a packet touches a few adjacent cache lines
  * instead of a few dozen scattered rule objects. Long chains whose rules name one destination
@@ -24,6 +24,8 @@
  *         -(chain id + 1) and 0 for an indexed chain; MARK: value, mask;
  *         DNAT/SNAT: lowest and highest address, with word 5 the port range (so a NAT rule
  *         has one match word)
+ *   8, 9  packets and bytes counted since load (low 32 bits): kept in the record because the
+ *         walk has just read its line — a separate counter array cost a cache miss per rule
  */
 import type { Chain, Match, Rule, TableName } from "../rule.js";
 import type { RandomSite } from "../choice.js";
@@ -33,7 +35,7 @@ import type { NatBinding } from "../nat/setup.js";
 import { natRangeOf } from "../target/nat.js";
 
 /** Words per rule record. */
-export const W = 8;
+export const W = 10;
 export const R_FLAGS = 0;
 export const R_SRC = 1;
 export const R_DST = 2;
@@ -42,6 +44,9 @@ export const R_M = 4;
 export const R_NAT_PORTS = 5;
 export const R_T1 = 6;
 export const R_T2 = 7;
+/** The rule's counters since load, low 32 bits (unsigned); carries go to `ruleCarry`. */
+export const R_PKTS = 8;
+export const R_BYTES = 9;
 
 // Flags.
 export const F_SLOW = 1 << 0;
@@ -107,10 +112,11 @@ export interface FlatTable {
   readonly ruleChain: Int32Array;
   /**
    * What this table counted since it was loaded (the kernel's per-rule counters, added to the
-   * ones the ruleset was restored with): per rule [packets, bytes] at 2·index, and per chain id
-   * the built-in chain's policy at 2·id.
+   * ones the ruleset was restored with): per rule, words R_PKTS/R_BYTES of its record plus
+   * 2^32 × ruleCarry[2·index] / [2·index + 1]; per chain id, the built-in chain's policy at 2·id
+   * of policyHits.
    */
-  readonly ruleHits: Float64Array;
+  readonly ruleCarry: Float64Array;
   readonly policyHits: Float64Array;
   /** Per chain id. */
   readonly chains: readonly Chain[];
@@ -139,6 +145,28 @@ export interface FlatTable {
 /** The destination a rule requires (`-d a/32`, not negated), if any. */
 function exactDst(r: Rule): number | undefined {
   return r.dst && !r.dst.neg && r.dst.len === 32 ? r.dst.addr : undefined;
+}
+
+/** Adds one packet of `bytes` to the counters of the rule at record `o` (index `idx`). */
+export function countAt(t: FlatTable, idx: number, bytes: number): void {
+  const rec = t.rec;
+  const o = idx * W;
+  const p = (rec[o + R_PKTS]! >>> 0) + 1;
+  const b = (rec[o + R_BYTES]! >>> 0) + bytes;
+  rec[o + R_PKTS] = p | 0;
+  rec[o + R_BYTES] = b | 0;
+  // 32-bit words wrap; the kernel's counters are 64-bit, so the high part goes to a side array.
+  if (p > 0xffffffff) t.ruleCarry[2 * idx]! += 1;
+  if (b > 0xffffffff) t.ruleCarry[2 * idx + 1]! += Math.floor(b / 0x100000000);
+}
+
+/** The rule's counted [packets, bytes]. */
+export function countedAt(t: FlatTable, idx: number): [number, number] {
+  const o = idx * W;
+  return [
+    (t.rec[o + R_PKTS]! >>> 0) + t.ruleCarry[2 * idx]! * 0x100000000,
+    (t.rec[o + R_BYTES]! >>> 0) + t.ruleCarry[2 * idx + 1]! * 0x100000000,
+  ];
 }
 
 /** The netmask of a prefix length, as an int32 (0 for /0). */
@@ -361,7 +389,7 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
     sites,
     randomSites,
     ruleChain,
-    ruleHits: new Float64Array(total * 2),
+    ruleCarry: new Float64Array(total * 2),
     policyHits: new Float64Array(order.length * 2),
     chains: order,
     chainStart,
