@@ -18,13 +18,14 @@
  */
 import b from "benny";
 import { buildWorld } from "../src/sim/build.js";
-import type { WorldSpec } from "../src/netns/spec.js";
 import { ipv4, parseIpv4 } from "../src/core/ip.js";
 import { IptablesEngine } from "../src/netfilter/engine.js";
 import type { Skb } from "../src/ipv4/skb.js";
 import type { Ipv4Packet } from "../src/wire/packet.js";
 import { DiscardingTrace } from "../src/trace/recorder.js";
 import { kubeProxyNat, serviceIp } from "./nf-ruleset.js";
+// The same one-host world the engine tests drive by hand.
+import { oneNodeWorld } from "../test/netfilter/one-node.js";
 
 export interface NfJob {
   readonly services: number;
@@ -48,19 +49,8 @@ const BATCH = 256;
 
 const SINK = new DiscardingTrace();
 
-function nodeSpec(): WorldSpec {
-  return {
-    name: "bench", file: "bench", seed: "1", segments: [{ name: "lan" }], probes: [],
-    namespaces: [{
-      name: "node", devices: [{ kind: "loopback", name: "lo", up: true }, { kind: "nic", name: "eth0", segment: "lan", up: true }],
-      addresses: [{ dev: "eth0", addr: parseIpv4("10.0.2.15")!, len: 24, scope: "universe" }],
-      routes: [], neighbours: [], fdb: [], sysctls: {}, listeners: [],
-    }],
-  };
-}
-
 async function run(job: NfJob): Promise<NfResult> {
-  const built = buildWorld(nodeSpec(), "1");
+  const built = buildWorld(oneNodeWorld(), "1");
   if (!built.ok) throw new Error("bench world did not build");
   const ns = built.value.ns("node")!;
   const eth0 = ns.device("eth0")!;
