@@ -1,15 +1,18 @@
 /**
- * `nc` as netcat-openbsd (Debian 12) behaves for the probes people type: `-z` connect-only
- * scans (exit 0 open, 1 closed), `-v` messages, `-w` timeout, `-u` UDP (where `-z` cannot tell
- * open from closed and succeeds), and without `-z` printing what the server sends.
+ * `nc` as netcat-openbsd 1.219 (Debian 12) behaves for the probes people type: `-z` connect-only
+ * scans (exit 0 open, 1 closed), `-w` timeout, `-u` UDP, and without `-z` printing what the
+ * server sends. Why a connect failed is said only with `-v` (remote_connect()'s warn()); so is
+ * `succeeded!`.
  */
 import { formatIpv4, parseIpv4 } from "../core/ip.js";
 import type { App } from "./app.js";
 import { num, parseArgs, strerror } from "./args.js";
 import { tcpConnect } from "../sock/tcp.js";
 import { udpOpen, udpSend } from "../sock/udp.js";
+import { resumeTask } from "../sock/task.js";
 import type { Ipv4 } from "../core/ip.js";
 import type { AppIo } from "./app.js";
+import { routeOutput } from "../ipv4/route-output.js";
 
 const SERVICES: Readonly<Record<number, string>> = { 22: "ssh", 53: "domain", 80: "http", 443: "https", 8080: "http-alt", 6443: "sun-sr-https" };
 
@@ -35,8 +38,13 @@ export const ncApp: App = (argv, io) => {
     if (verbose) io.err(`Connection to ${host} ${port} port [${proto}/${service}] succeeded!\n`);
   };
   const { world, ns } = io;
+  const failed = (how: string) => {
+    if (verbose) io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) ${how}\n`);
+    io.exit(1);
+  };
+  const waitS = a.flags.has("-w") ? num(a.flags.get("-w"), 0) : undefined;
   if (proto === "udp") {
-    udp(dst, port, a.flags.has("-z"), num(a.flags.get("-w"), 0), io, succeeded);
+    udp(dst, port, { zero: a.flags.has("-z"), verbose, waitS }, io, succeeded, failed);
     return;
   }
   let out = "";
@@ -59,21 +67,18 @@ export const ncApp: App = (argv, io) => {
     },
     onError: (e) => {
       if (io.exited) return;
-      // openbsd nc reports a failed connect only with -v, or when it was to be a data session.
-      if (verbose || !a.flags.has("-z")) io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) failed: ${strerror(e.errno)}\n`);
-      io.exit(1);
+      failed(`failed: ${strerror(e.errno)}`);
     },
   }, "nc");
   function handle_abort() {
     if (!("errno" in handle)) handle.abort();
   }
   if ("errno" in handle) {
-    io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) failed: ${strerror(handle.errno)}\n`);
-    io.exit(1);
+    failed(`failed: ${strerror(handle.errno)}`);
     return;
   }
-  if (a.flags.has("-w")) {
-    world.after(num(a.flags.get("-w"), 0) * 1000, () => {
+  if (waitS !== undefined) {
+    world.after(waitS * 1000, () => {
       if (io.exited) return;
       handle.abort();
       // Once connected, -w is an idle timeout: the connection is closed silently (exit 0).
@@ -82,68 +87,85 @@ export const ncApp: App = (argv, io) => {
         io.exit(0);
         return;
       }
-      io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (${proto}) timed out: Operation now in progress\n`);
-      io.exit(1);
+      failed("timed out: Operation now in progress");
     });
   }
 };
 
+interface UdpMode {
+  readonly zero: boolean;
+  readonly verbose: boolean;
+  /** -w seconds, if given. */
+  readonly waitS: number | undefined;
+}
+
+/** udptest()'s seconds of waiting when -w is not given. */
+const UDP_SCAN_TIMEOUT_S = 3;
+
 /**
- * UDP mode on a connected socket. With -z, openbsd nc writes "X" four times back to back; an
- * ICMP port-unreachable that arrived in between makes a later write fail with ECONNREFUSED, and
- * nc exits 1 without a word. Without -z it sends stdin and prints what comes back until -w
- * seconds pass; a refused port ends it at once, silently, with exit 0 (recv error = EOF).
+ * UDP mode on a connected socket (connect() does the route lookup, so no route fails it at
+ * once). With -z the port is tested only under -v (udptest()): a write that fails on any error
+ * (EPERM when OUTPUT drops it), a second that fails on ECONNREFUSED (the port unreachable the
+ * first drew, pending as sk_err), then a sleep of a second and a write per second of -w (3
+ * without), each failing on ECONNREFUSED; a failed test exits 1 without a word, a passed one
+ * says `succeeded!`. -z without -v writes nothing and exits 0. Without -z it sends stdin — a
+ * failed write just stops the sending — and prints what comes back until -w seconds pass; a
+ * hard ICMP error (POLLERR) ends it at once, silently, with exit 0.
  */
-function udp(dst: Ipv4, port: number, zero: boolean, waitS: number, io: AppIo, succeeded: () => void): void {
+function udp(dst: Ipv4, port: number, mode: UdpMode, io: AppIo, succeeded: () => void, failed: (how: string) => void): void {
   const { world, ns } = io;
-  let refused = false;
+  const route = routeOutput(ns, dst);
+  if (!route.ok) {
+    failed(`failed: ${strerror(route.errno)}`);
+    return;
+  }
   const sock = udpOpen(ns, {
     onData: (d) => {
-      if (!zero) io.out(d);
+      if (!mode.zero) io.out(d);
     },
-    onError: (e) => {
-      if (e.errno !== "ECONNREFUSED") return;
-      refused = true;
-      if (!zero && !io.exited) {
-        sock.close();
-        io.exit(0);
-      }
+    onError: () => {
+      if (mode.zero) return;
+      resumeTask(ns, () => end(0));
     },
-  });
-  if (zero) {
-    const write = (i: number) => {
-      if (refused) {
-        sock.close();
-        io.exit(1);
+  }, { connected: true, recverr: false });
+  const end = (code: number) => {
+    if (io.exited) return;
+    sock.close();
+    if (code === 0 && mode.zero) succeeded();
+    io.exit(code);
+  };
+  const write = (data: string, origin: string) => udpSend(ns, sock.port, dst, port, data, { origin });
+  if (mode.zero) {
+    if (!mode.verbose) {
+      end(0);
+      return;
+    }
+    if (write("X", "nc -zu") !== undefined) {
+      end(1);
+      return;
+    }
+    resumeTask(ns, () => {
+      if (write("X", "nc -zu") === "ECONNREFUSED") {
+        end(1);
         return;
       }
-      if (i === 4) {
-        sock.close();
-        succeeded();
-        io.exit(0);
-        return;
-      }
-      const e = udpSend(ns, sock.port, dst, port, "X", { origin: "nc -zu" });
-      if (e) {
-        sock.close();
-        io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (udp) failed: ${strerror(e)}\n`);
-        io.exit(1);
-        return;
-      }
-      world.after(0.1, () => write(i + 1));
-    };
-    write(0);
+      let left = mode.waitS ?? UDP_SCAN_TIMEOUT_S;
+      const tick = () => {
+        if (left <= 0) {
+          end(0);
+          return;
+        }
+        left--;
+        world.after(1000, () => {
+          if (write("X", "nc -zu") === "ECONNREFUSED") end(1);
+          else tick();
+        });
+      };
+      tick();
+    });
     return;
   }
-  const e = udpSend(ns, sock.port, dst, port, io.stdin, { origin: "nc -u" });
-  if (e) {
-    sock.close();
-    io.err(`nc: connect to ${formatIpv4(dst)} port ${port} (udp) failed: ${strerror(e)}\n`);
-    io.exit(1);
-    return;
-  }
-  world.after(waitS > 0 ? waitS * 1000 : 60_000, () => {
-    sock.close();
-    io.exit(0);
-  });
+  // A failed write closes the sending side only (readwrite(): the net-out descriptor goes).
+  if (io.stdin.length > 0) write(io.stdin, "nc -u");
+  world.after(mode.waitS !== undefined && mode.waitS > 0 ? mode.waitS * 1000 : 60_000, () => end(0));
 }

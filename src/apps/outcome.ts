@@ -202,9 +202,14 @@ function toolName(command: string): string {
 /**
  * The errno the command's own socket most likely saw, read from a simulated run's traces: the
  * first packet the command sent (a trace with no cause) that failed where the sender learns of
- * it — a local route or neighbour failure, an ICMP error that made it back, or a TCP reset
- * answering it. Undefined when nothing failed or nothing came back.
+ * it — a local route or neighbour failure, an ICMP error that made it back, a TCP reset
+ * answering it, or its own host's OUTPUT or POSTROUTING dropping a datagram (sendmsg() fails
+ * with EPERM; a TCP connect just retransmits its SYN). Undefined when nothing failed or nothing
+ * came back.
  */
+/** A TCP segment's summary line (wire/format.ts): `IP a.p > b.q: Flags [S], …`. */
+const TCP_SUMMARY = /: Flags \[/;
+
 export function errnoFromTraces(traces: readonly Trace[]): string | undefined {
   const byId = new Map(traces.map((t) => [t.id, t]));
   const delivered = (id: number | undefined): boolean => id !== undefined && byId.get(id)?.disposition?.kind === "delivered";
@@ -224,6 +229,8 @@ export function errnoFromTraces(traces: readonly Trace[]): string | undefined {
     }
     const reset = traces.find((r) => r.cause === t.id && r.origin === "tcp reset" && r.disposition?.kind === "delivered");
     if (reset) return "ECONNREFUSED";
+    const ownHook = d?.kind === "nf-drop" && d.at.node === home && (d.at.stage === "OUTPUT" || d.at.stage === "POSTROUTING");
+    if (ownHook && !TCP_SUMMARY.test(t.packet)) return "EPERM";
   }
   return undefined;
 }

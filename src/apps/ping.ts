@@ -3,13 +3,18 @@
  * (`-i`), `-c` count, `-W` seconds to wait for the last reply, `-w` deadline, `-t` TTL, `-s`
  * payload size, `-q`. Errors reported by ICMP are printed as `From A icmp_seq=N <message>`;
  * exit status 0 when any reply came back, 1 when none did, 2 on other errors (e.g. the route
- * lookup in connect() failing before anything is sent).
+ * lookup in connect() failing before anything is sent). A failed sendmsg() (EPERM when OUTPUT
+ * drops or rejects the request) is handled as pinger() does: it reads one error from the
+ * socket's error queue and prints `ping: sendmsg: …` only if there was one — a REJECT's ICMP
+ * error is there by then, a DROP leaves the queue empty and ping silent.
  */
 import type { Ipv4 } from "../core/ip.js";
 import { formatIpv4, parseIpv4 } from "../core/ip.js";
 import type { App } from "./app.js";
 import { num, parseArgs, strerror } from "./args.js";
-import { sendEcho } from "../sock/ping.js";
+import { pingOpen } from "../sock/ping.js";
+import type { SockError } from "../sock/table.js";
+import { resumeTask } from "../sock/task.js";
 import { icmpIdent } from "../sock/ports.js";
 import { icmpName } from "../ipv4/icmp.js";
 import { routeOutput } from "../ipv4/route-output.js";
@@ -73,7 +78,7 @@ export const pingApp: App = (argv, io) => {
   const finish = () => {
     if (finished) return;
     finished = true;
-    ns.sockets.ping.delete(id);
+    sock.close();
     const ms = Math.round(lastSend - start);
     const loss = transmitted === 0 ? 0 : ((transmitted - received) * 100) / transmitted;
     io.out(`\n--- ${target} ping statistics ---\n`);
@@ -90,8 +95,22 @@ export const pingApp: App = (argv, io) => {
   };
   const done = () => transmitted >= count && received + errors >= count;
 
-  ns.sockets.ping.set(id, {
-    onData: (_d, from, pkt) => {
+  // receive_error_msg(): an ICMP error about one of our requests.
+  const reportError = (e: SockError) => {
+    if (!e.icmp) return;
+    const q = e.icmp.quoted.payload;
+    const seq = q.kind === "icmp" ? q.seq : 0;
+    errors++;
+    const what = e.icmp.type === 3 && e.icmp.code === 4 ? `Frag needed and DF set (mtu = ${e.icmp.mtu ?? 0})` : icmpName(e.icmp.type, e.icmp.code);
+    if (!quiet) io.out(`From ${formatIpv4(e.icmp.from)} icmp_seq=${seq} ${what}\n`);
+  };
+  const drainErrors = () => {
+    if (finished) return;
+    for (let e = sock.takeError(); e; e = sock.takeError()) reportError(e);
+    if (done()) finish();
+  };
+  const sock = pingOpen(ns, id, {
+    onReply: (from, pkt) => {
       const m = pkt.payload as IcmpMessage;
       const t0 = sentAt.get(m.seq);
       if (t0 === undefined || finished) return;
@@ -101,16 +120,18 @@ export const pingApp: App = (argv, io) => {
       if (!quiet) io.out(`${m.dataLen + 8} bytes from ${formatIpv4(from)}: icmp_seq=${m.seq} ttl=${pkt.ttl} time=${fmtRtt(rtt)} ms\n`);
       if (done()) finish();
     },
-    onError: (e) => {
-      if (finished || !e.icmp) return;
-      const q = e.icmp.quoted.payload;
-      const seq = q.kind === "icmp" ? q.seq : 0;
-      errors++;
-      const what = e.icmp.type === 3 && e.icmp.code === 4 ? `Frag needed and DF set (mtu = ${e.icmp.mtu ?? 0})` : icmpName(e.icmp.type, e.icmp.code);
-      if (!quiet) io.out(`From ${formatIpv4(e.icmp.from)} icmp_seq=${seq} ${what}\n`);
-      if (done()) finish();
-    },
+    onErrorQueued: () => resumeTask(ns, drainErrors),
   });
+  // pinger() after sendmsg() failed: one error from the queue (MSG_DONTWAIT). With one there, it
+  // is reported and the sendmsg error printed too; an empty queue is a local error ping keeps quiet about.
+  const sendFailed = (errno: string) => {
+    if (finished) return;
+    const e = sock.takeError();
+    if (!e) return;
+    reportError(e);
+    if (!quiet) io.err(`ping: sendmsg: ${strerror(errno)}\n`);
+    if (done()) finish();
+  };
 
   let seq = 0;
   const sendNext = () => {
@@ -118,13 +139,11 @@ export const pingApp: App = (argv, io) => {
     if (transmitted >= count) return;
     seq++;
     lastSend = world.now;
-    const err = sendEcho(ns, dst as Ipv4, { id, seq, size, ...(ttl !== undefined ? { ttl } : {}), ...(src !== undefined ? { src } : {}) });
+    const err = sock.send(dst as Ipv4, { seq, size, ...(ttl !== undefined ? { ttl } : {}), ...(src !== undefined ? { src } : {}) });
     sentAt.set(seq, world.now);
     transmitted++;
-    if (err) {
-      io.err(`ping: sendmsg: ${strerror(err)}\n`);
-      errors++;
-    }
+    // The syscall returns once the softirq work it set off is done (the REJECT's error queued).
+    if (err) resumeTask(ns, () => sendFailed(err));
     if (transmitted < count) world.after(intervalMs, sendNext);
     else world.after(waitMs, finish);
   };

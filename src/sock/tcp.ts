@@ -1,10 +1,13 @@
 /**
  * TCP, as far as connection set-up and one request/response go (net/ipv4/tcp_ipv4.c,
  * tcp_input.c, tcp_timer.c). connect(): SYN, retransmitted after 1, 2, 4 … s
- * (tcp_syn_retries times, then ETIMEDOUT); SYN-ACK completes it; RST means ECONNREFUSED; an
- * ICMP error in SYN-SENT aborts at once (sock/errors.ts). A listener answers a SYN with SYN-ACK
- * and, once the request arrives, its body (an HTTP response for `http`); a segment for no socket
- * gets a reset (tcp_v4_send_reset).
+ * (tcp_syn_retries times, then ETIMEDOUT); RST means ECONNREFUSED; an ICMP error in SYN-SENT
+ * aborts at once (sock/errors.ts). A SYN-ACK establishes the connection and the kernel ACKs it
+ * at once; the application learns of it when it next runs (sock/task.ts), as tools do with a
+ * non-blocking connect(): poll for writable, then getsockopt(SO_ERROR), which reports a soft
+ * error the last ACK drew meanwhile as the connect's failure. Only then does it send its
+ * request. A listener answers a SYN with SYN-ACK and, once the request arrives, its body (an
+ * HTTP response for `http`); a segment for no socket gets a reset (tcp_v4_send_reset).
  */
 import type { Ipv4 } from "../core/ip.js";
 import type { Netns } from "../netns/netns.js";
@@ -21,10 +24,21 @@ import type { TcpConn, TcpEvents } from "./table.js";
 import { ephemeralPort } from "./ports.js";
 import { tcpSendReset } from "./tcp-reset.js";
 import { expandBody } from "./listener-body.js";
+import { resumeTask } from "./task.js";
 
 export interface TcpConnectHandle {
   readonly lport: number;
   abort(): void;
+}
+
+/**
+ * getsockopt(SO_ERROR): sk_err if set, else the soft error, which reading clears
+ * (sock_getsockopt: `-sock_error(sk) ?: xchg(&sk->sk_err_soft, 0)`).
+ */
+export function takeSoError(conn: TcpConn): string | undefined {
+  const e = conn.softErr;
+  delete conn.softErr;
+  return e;
 }
 
 /** connect(): resolves the route first (errors like ENETUNREACH come back at once), then SYN. */
@@ -33,7 +47,7 @@ export function tcpConnect(ns: Netns, dst: Ipv4, dport: number, request: string,
   const r = routeOutput(ns, dst, src !== undefined ? { src } : {});
   if (!r.ok) return { errno: r.errno };
   const lport = ephemeralPort(ns, (p) => [...ns.sockets.conns.values()].some((c) => c.lport === p));
-  const conn: TcpConn = { laddr: r.src, lport, raddr: dst, rport: dport, state: "syn-sent", events, request, seq: 1000, ack: 0 };
+  const conn: TcpConn = { laddr: r.src, lport, raddr: dst, rport: dport, state: "syn-sent", events, request, seq: 1000, ack: 0, phase: "connecting" };
   const key = connKey(r.src, lport, dst, dport);
   ns.sockets.conns.set(key, conn);
   const retries = ns.sysctl.num("net.ipv4.tcp_syn_retries", 6);
@@ -42,6 +56,7 @@ export function tcpConnect(ns: Netns, dst: Ipv4, dport: number, request: string,
     if (conn.state !== "syn-sent") return;
     if (sent > retries) {
       conn.state = "closed";
+      conn.phase = "gone";
       ns.sockets.conns.delete(key);
       events.onError({ errno: "ETIMEDOUT" });
       return;
@@ -56,6 +71,7 @@ export function tcpConnect(ns: Netns, dst: Ipv4, dport: number, request: string,
     lport,
     abort: () => {
       conn.state = "closed";
+      conn.phase = "gone";
       ns.sockets.conns.delete(key);
     },
   };
@@ -109,6 +125,8 @@ function clientOrServer(ns: Netns, skb: Skb, conn: TcpConn, seg: TcpSegment, key
     const was = conn.state;
     conn.state = "closed";
     skb.trace.end({ kind: "delivered", at, to: `reset for socket in ${was}` });
+    if (conn.phase === "gone") return;
+    conn.phase = "gone";
     if (was === "syn-sent") conn.events?.onError({ errno: "ECONNREFUSED" });
     else conn.events?.onError({ errno: "ECONNRESET" });
     return;
@@ -122,27 +140,56 @@ function clientOrServer(ns: Netns, skb: Skb, conn: TcpConn, seg: TcpSegment, key
     conn.ack = seg.seq + 1;
     conn.seq++;
     skb.trace.end({ kind: "delivered", at, to: `tcp socket ${conn.lport}: connection established` });
-    conn.events!.onEstablished();
-    if (conn.request) {
-      send(ns, conn, { ack: true, psh: true }, conn.request, "tcp request", skb.trace);
-      conn.seq += conn.request.length;
-    } else {
-      send(ns, conn, { ack: true }, "", "tcp ack", skb.trace);
-    }
+    send(ns, conn, { ack: true }, "", "tcp ack", skb.trace);
+    resumeTask(ns, () => connectReturns(ns, conn, key, skb.trace));
     return;
   }
   if (conn.listener) {
     serverSegment(ns, skb, conn, seg, key);
     return;
   }
-  // Client, established: the server's response.
-  if (seg.data.length > 0) conn.events!.onData(seg.data);
+  // Client, established: the server's response, queued until the application has connected.
   skb.trace.end({ kind: "delivered", at, to: `tcp socket ${conn.lport}` });
   if (seg.flags.fin) {
     conn.state = "closed";
     ns.sockets.conns.delete(key);
-    conn.events!.onClose();
   }
+  if (conn.phase === "connecting") {
+    conn.rx = { data: (conn.rx?.data ?? "") + seg.data, fin: (conn.rx?.fin ?? false) || !!seg.flags.fin };
+    return;
+  }
+  if (conn.phase !== "connected") return;
+  if (seg.data.length > 0) conn.events!.onData(seg.data);
+  if (seg.flags.fin) conn.events!.onClose();
+}
+
+/**
+ * The application's poll for writable returns and it reads SO_ERROR: a soft error fails the
+ * connect (the tool closes the socket); otherwise it is connected, sends its request and reads
+ * what has already arrived.
+ */
+function connectReturns(ns: Netns, conn: TcpConn, key: string, cause: TraceHandle): void {
+  if (conn.phase !== "connecting") return;
+  const events = conn.events!;
+  const err = takeSoError(conn);
+  if (err !== undefined) {
+    conn.phase = "gone";
+    conn.state = "closed";
+    ns.sockets.conns.delete(key);
+    events.onError({ errno: err });
+    return;
+  }
+  conn.phase = "connected";
+  events.onEstablished();
+  if (conn.phase !== "connected") return; // the tool closed it (nc -z)
+  if (conn.request && conn.state === "established") {
+    send(ns, conn, { ack: true, psh: true }, conn.request, "tcp request", cause);
+    conn.seq += conn.request.length;
+  }
+  const rx = conn.rx;
+  delete conn.rx;
+  if (rx?.data) events.onData(rx.data);
+  if (rx?.fin && conn.phase === "connected") events.onClose();
 }
 
 function serverSegment(ns: Netns, skb: Skb, conn: TcpConn, seg: TcpSegment, key: string): void {

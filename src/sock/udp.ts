@@ -1,7 +1,10 @@
 /**
  * UDP (net/ipv4/udp.c): a datagram goes to the VXLAN encapsulation socket when a vxlan device
  * listens on its port, else to a client socket or a listener on its port; with nobody there
- * the sender gets ICMP port unreachable (not for broadcasts).
+ * the sender gets ICMP port unreachable (not for broadcasts). sendmsg() fails with the route
+ * lookup's errno, then with a pending sk_err (a hard ICMP error an earlier datagram drew,
+ * reported once), then with what ip_local_out() returned (EPERM when OUTPUT or POSTROUTING
+ * dropped the datagram).
  */
 import type { Ipv4 } from "../core/ip.js";
 import type { Netns } from "../netns/netns.js";
@@ -13,7 +16,7 @@ import { routeOutput } from "../ipv4/route-output.js";
 import { ipSendRouted } from "../ipv4/local-out.js";
 import { defaultTtl, icmpSend } from "../ipv4/icmp.js";
 import { vxlanRcv } from "../link/vxlan.js";
-import type { DatagramEvents } from "./table.js";
+import type { DatagramEvents, UdpSock } from "./table.js";
 import { ephemeralPort } from "./ports.js";
 import { expandBody } from "./listener-body.js";
 
@@ -25,7 +28,7 @@ export function udpRcv(ns: Netns, skb: Skb): void {
   const client = ns.sockets.udp.get(dgram.dport);
   if (client) {
     skb.trace.end({ kind: "delivered", at, to: `udp socket ${dgram.dport}` });
-    client.onData(typeof dgram.data === "string" ? dgram.data : "", pkt.src, pkt);
+    client.events.onData(typeof dgram.data === "string" ? dgram.data : "", pkt.src, pkt);
     return;
   }
   const l = ns.sockets.listener("udp", pkt.dst, dgram.dport);
@@ -47,17 +50,31 @@ export interface UdpSendOptions {
   readonly origin: string;
 }
 
-/** sendto() on a fresh socket bound to an ephemeral port; the socket stays open for replies and errors. */
-export function udpOpen(ns: Netns, events: DatagramEvents): { readonly port: number; close(): void } {
+export interface UdpOpenOptions {
+  /** connect() to the one peer it sends to (nc): hard ICMP errors then become sk_err. */
+  readonly connected?: boolean;
+  /** IP_RECVERR (traceroute): every ICMP error reaches the application. The default. */
+  readonly recverr?: boolean;
+}
+
+/** A fresh socket bound to an ephemeral port; it stays open for replies and errors. */
+export function udpOpen(ns: Netns, events: DatagramEvents, opts: UdpOpenOptions = {}): { readonly port: number; close(): void } {
   const port = ephemeralPort(ns, (p) => ns.sockets.udp.has(p));
-  ns.sockets.udp.set(port, events);
+  const sock: UdpSock = { events, connected: opts.connected ?? false, recverr: opts.recverr ?? true };
+  ns.sockets.udp.set(port, sock);
   return { port, close: () => ns.sockets.udp.delete(port) };
 }
 
+/** sendmsg(): undefined when the datagram left, else the errno the call fails with. */
 export function udpSend(ns: Netns, sport: number, dst: Ipv4, dport: number, data: string, opts: UdpSendOptions): string | undefined {
   const r = routeOutput(ns, dst);
   if (!r.ok) return r.errno;
+  const sock = ns.sockets.udp.get(sport);
+  const pending = sock?.err;
+  if (sock && pending !== undefined) {
+    delete sock.err;
+    return pending;
+  }
   const pkt: Ipv4Packet = { kind: "ipv4", src: r.src, dst, ttl: opts.ttl ?? defaultTtl(ns), id: ns.ipId++, tos: 0, df: false, payload: { kind: "udp", sport, dport, data } };
-  ipSendRouted(ns, pkt, r, ns.world.log.start(opts.origin, packetSummary(pkt), ns.world.now));
-  return undefined;
+  return ipSendRouted(ns, pkt, r, ns.world.log.start(opts.origin, packetSummary(pkt), ns.world.now));
 }

@@ -101,4 +101,16 @@ describe("errnoFromTraces", () => {
     const neigh = base(1, "ping", { hops: [{ node: "h2", steps: [] }], disposition: { kind: "neigh-failed", at: at("h2"), ip: "10.0.0.4", dev: "eth0" } });
     expect(errnoFromTraces([neigh])).toBe("EHOSTUNREACH");
   });
+
+  it("reads a datagram its own host's OUTPUT or POSTROUTING dropped as EPERM, not a TCP segment", () => {
+    const drop = (stage: string, node: string, packet: string) =>
+      base(1, "nc -u", { packet, hops: [{ node: "router", steps: [] }], disposition: { kind: "nf-drop", at: { node, stage }, rule: "filter:OUTPUT:rule 1" } });
+    const udp = "IP 10.0.2.1.40000 > 10.0.2.2.5000: UDP, length 3, ttl 64";
+    expect(errnoFromTraces([drop("OUTPUT", "router", udp)])).toBe("EPERM");
+    expect(errnoFromTraces([drop("POSTROUTING", "router", udp)])).toBe("EPERM");
+    expect(errnoFromTraces([drop("OUTPUT", "router", "IP 10.0.2.1 > 10.0.2.2: ICMP echo request, id 7, seq 1, length 64, ttl 64")])).toBe("EPERM");
+    expect(errnoFromTraces([drop("OUTPUT", "router", "IP 10.0.2.1.40000 > 10.0.2.2.9000: Flags [S], length 0, ttl 64")])).toBeUndefined();
+    expect(errnoFromTraces([drop("FORWARD", "router", udp)])).toBeUndefined();
+    expect(errnoFromTraces([drop("OUTPUT", "server", udp)])).toBeUndefined();
+  });
 });

@@ -40,13 +40,7 @@ const simulatorToo = process.env["PODPATH_NF_DIFF"] !== "0";
  * as an expected failure: it keeps every assertion, and turns red the day the simulator agrees,
  * so the entry gets removed.
  */
-const KNOWN_DISAGREEMENTS: ReadonlyMap<string, string> = new Map([
-  ["conntrack-01", "an ICMP error for the handshake's last ACK is a soft error connect()'s SO_ERROR reports; nc says Connection refused"],
-  ["conntrack-05", "as conntrack-01"],
-  ["icmp-09", "ping prints 'sendmsg: Operation not permitted' when OUTPUT REJECTs its request"],
-  ["output-reject-own-traffic", "as icmp-09"],
-  ["output-drop-own-traffic", "a UDP send dropped in OUTPUT fails with EPERM: nc -zuv exits 1"],
-]);
+const KNOWN_DISAGREEMENTS: ReadonlyMap<string, string> = new Map<string, string>();
 const parser = simulatorToo ? await findParser() : undefined;
 const brNetfilter = brNetfilterLoaded();
 const cases = allCases();
