@@ -99,7 +99,8 @@ export function conntrackCases(seed: string, n: number): NfCase[] {
       }
     }
     const r = rule("FORWARD", {}, ["-m conntrack", ...opts], hitTarget(g, 0.15));
-    const steps: Step[] = [tcp("client", SERVER, 9000), g.pick([ping("client", SERVER), zudp("client", SERVER, CLOSED_UDP), tcp("client", SERVER2, 9001)])];
+    // A conntrack rule may REJECT the SYN-ACK: wait past the SYN's retransmission (probes.ts).
+    const steps: Step[] = [tcp("client", SERVER, 9000, 2), g.pick([ping("client", SERVER), zudp("client", SERVER, CLOSED_UDP), tcp("client", SERVER2, 9001, 2)])];
     const tables = { ...(raw.length ? { raw: { rules: raw } } : {}), ...(nat.length ? { nat: { rules: nat } } : {}), filter: { rules: [r] } };
     return mkCase(`conntrack-${pad(i)}`, [...ex, ...(nat.includes(DNAT_RULE) ? ["DNAT"] : []), ...(raw.length ? ["CT --notrack"] : [])], rulesetText(tables), steps);
   });
@@ -116,7 +117,8 @@ export function stateCases(seed: string, n: number): NfCase[] {
     const list = STATE_ORDER.filter((x) => s.includes(x)).join(",");
     const rules = [rule("FORWARD", {}, ["-m state", `${b}--state ${list}`], hitTarget(g, 0.15))];
     const raw = g.chance(0.3) ? { raw: { rules: [g.pick(NOTRACK_RULES)] } } : {};
-    const steps: Step[] = [tcp("client", SERVER, 9000), g.pick([ping("client", SERVER), zudp("client", SERVER, CLOSED_UDP)])];
+    // A state rule may REJECT the SYN-ACK: wait past the SYN's retransmission (probes.ts).
+    const steps: Step[] = [tcp("client", SERVER, 9000, 2), g.pick([ping("client", SERVER), zudp("client", SERVER, CLOSED_UDP)])];
     return mkCase(`state-${pad(i)}`, [`state ${b}--state`], rulesetText({ ...raw, filter: { rules } }), steps);
   });
 }

@@ -131,7 +131,7 @@ export function handCases(): NfCase[] {
     }), [tcp("client", SERVER, 9000), http("client", SERVER, 80, "10.0.1.3"), tcp("pod1", SERVER, 9001)]),
     mkCase("output-drop-own-traffic", ["DROP in OUTPUT", "-o"], rulesetText({ filter: { rules: [rule("OUTPUT", { o: "eth2" }, [], "-j DROP")] } }),
       [ping("router", SERVER), udp("router", SERVER, 5000), zudp("router", SERVER, 5000), tcp("router", SERVER, 9000)],
-      { note: "a locally sent packet dropped in OUTPUT fails its sendmsg() with EPERM: nc -zu sees it at once, ping and TCP (which retransmit) do not say so" }),
+      { note: "a locally sent packet dropped in OUTPUT fails its sendmsg() with EPERM: nc -zuv exits 1 at once; ping finds no ICMP error in its error queue and stays silent; TCP retransmits" }),
     mkCase("output-reject-own-traffic", ["REJECT in OUTPUT", "-o"], rulesetText({ filter: { rules: [rule("OUTPUT", { o: "eth2" }, [], "-j REJECT --reject-with icmp-port-unreachable")] } }),
       [ping("router", SERVER), udp("router", SERVER, 5000), zudp("router", SERVER, 5000), tcp("router", SERVER, 9000), http("router", SERVER)],
       { note: "the REJECT's ICMP error reaches the sender before sendmsg() returns EPERM: ping prints both" }),

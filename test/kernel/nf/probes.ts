@@ -37,8 +37,13 @@ export const CLOSED_UDP = 5002;
 /** Router-local listeners: tcp 9000 and 2222, http 80 and 8080, udp 5000 on 10.0.1.1. */
 export const ROUTER_TCP = [9000, 2222] as const;
 
-export function tcp(from: Host, dst: string, port: number): Step {
-  return { netns: from, command: `nc -v -w 1 ${dst} ${port}` };
+/**
+ * `nc -v -w <wait>`. Where a case may REJECT the server's SYN-ACK, the client's only answer comes
+ * with its SYN retransmitted at 1 s — exactly when `-w 1` gives up, a race the kernel decides
+ * either way under load; such cases wait 2 s.
+ */
+export function tcp(from: Host, dst: string, port: number, wait = 1): Step {
+  return { netns: from, command: `nc -v -w ${wait} ${dst} ${port}` };
 }
 
 export function http(from: Host, dst: string, port = 80, iface?: string): Step {
