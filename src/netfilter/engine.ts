@@ -143,8 +143,8 @@ export class IptablesEngine implements Netfilter {
             const start = flat.chainStart[id]!;
             return {
               ...c,
-              counters: c.builtin ? plus(c.counters, flat.policyHits, 2 * id) : c.counters,
-              rules: c.rules.map((r, i) => ({ ...r, counters: plus(r.counters, countedAt(flat, start + i), 0) })),
+              counters: c.builtin ? plus(c.counters, [flat.policyHits[2 * id]!, flat.policyHits[2 * id + 1]!]) : c.counters,
+              rules: c.rules.map((r, i) => ({ ...r, counters: plus(r.counters, countedAt(flat, start + i)) })),
             };
           }),
         };
@@ -174,8 +174,8 @@ export class IptablesEngine implements Netfilter {
   }
 }
 
-function plus(c: Counters, hits: ArrayLike<number>, k: number): Counters {
-  return { packets: c.packets + BigInt(hits[k]!), bytes: c.bytes + BigInt(hits[k + 1]!) };
+function plus(c: Counters, [packets, bytes]: readonly [number, number]): Counters {
+  return { packets: c.packets + BigInt(packets), bytes: c.bytes + BigInt(bytes) };
 }
 
 const CT_TARGETS: ReadonlySet<string> = new Set(["DNAT", "SNAT", "MASQUERADE", "REDIRECT", "CT", "NOTRACK", "CONNMARK"]);

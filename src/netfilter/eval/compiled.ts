@@ -26,12 +26,13 @@ import { protoOf } from "../conntrack/tuple.js";
 import { ipLength } from "../../wire/packet.js";
 import { SampleChooser } from "../choice.js";
 import { natBindFixed } from "../target/nat.js";
+import { xmark } from "../target/mark.js";
 import type { FlatTable } from "./flat.js";
 import {
   EMPTY_SLOT, F_DPORT, F_DPORT_NEG, F_DST, F_DST_NEG, F_L4, F_L4_UDP, F_MARK, F_MARK_NEG, F_NEVER, F_PROTO, F_PROTO_NEG, F_RANDOM,
   F_RANDOM_NEG, F_SLOW, F_SPORT, F_SPORT_NEG, F_SRC, F_SRC_NEG, F_TESTS, ONE_OF, OP_ACCEPT, OP_DNAT, OP_DROP, OP_GOTO, OP_JUMP,
   OP_MARK, OP_NONE, OP_RETURN, OP_SHIFT, OP_SNAT, R_DST, R_HDR, R_M, R_SRC, R_T1, R_T2, W,
-  compileFlat, countAt, dstSlot, maskOf, natBindingAt,
+  compileFlat, countAt, countPolicyAt, dstSlot, maskOf, natBindingAt,
 } from "./flat.js";
 
 export { INDEX_MIN_RULES } from "./flat.js";
@@ -57,15 +58,12 @@ export class CompiledTable implements LoadedTable {
 
   countRule(chain: string, index: number, bytes: number): void {
     const id = this.flat.chainIds.get(chain);
-    if (id === undefined) return;
-    countAt(this.flat, this.flat.chainStart[id]! + index, bytes);
+    if (id !== undefined) countAt(this.flat, this.flat.chainStart[id]! + index, bytes);
   }
 
   countPolicy(chain: string, bytes: number): void {
     const id = this.flat.chainIds.get(chain);
-    if (id === undefined) return;
-    this.flat.policyHits[2 * id]! += 1;
-    this.flat.policyHits[2 * id + 1]! += bytes;
+    if (id !== undefined) countPolicyAt(this.flat, id, bytes);
   }
 }
 
@@ -171,11 +169,8 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
     if (idx < 0) {
       // Only the start chain is built-in (nothing jumps to one); a user chain's end just returns.
       // (A traced walk always knows its chain: it enters chains by id, never by the fast jump.)
+      if (c === startId) countPolicyAt(t, c, bytes);
       if (recording || c === startId) {
-        if (c === startId) {
-          t.policyHits[2 * c]! += 1;
-          t.policyHits[2 * c + 1]! += bytes;
-        }
         const end = chainEnd(pc, t.chains[c]!);
         if (end) return end;
       }
@@ -257,7 +252,7 @@ export function walkCompiled(table: CompiledTable, pc: PacketCtx, opts: WalkOpti
           continue;
         }
         case OP_MARK:
-          skb.mark = ((skb.mark & ~rec[o + R_T2]!) ^ rec[o + R_T1]!) >>> 0;
+          skb.mark = xmark(skb.mark, rec[o + R_T1]!, rec[o + R_T2]!);
           continue;
         case OP_DNAT:
         case OP_SNAT:

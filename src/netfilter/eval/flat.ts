@@ -160,6 +160,12 @@ export function countAt(t: FlatTable, idx: number, bytes: number): void {
   if (b > 0xffffffff) t.ruleCarry[2 * idx + 1]! += Math.floor(b / 0x100000000);
 }
 
+/** Adds one packet of `bytes` to built-in chain `id`'s policy counters. */
+export function countPolicyAt(t: FlatTable, id: number, bytes: number): void {
+  t.policyHits[2 * id]! += 1;
+  t.policyHits[2 * id + 1]! += bytes;
+}
+
 /** The rule's counted [packets, bytes]. */
 export function countedAt(t: FlatTable, idx: number): [number, number] {
   const o = idx * W;
@@ -281,8 +287,8 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
     return n + c.rules.length;
   }, 0);
   const indexed = order.map((c) => c.rules.length >= INDEX_MIN_RULES && indexWorthIt(c));
-  let at = 0;
   order.forEach((c, cid) => {
+    const at = chainStart[cid]!;
     c.rules.forEach((r, i) => {
       const o = (at + i) * W;
       ruleChain[at + i] = cid;
@@ -342,9 +348,8 @@ export function compileFlat(name: TableName, chains: readonly Chain[], format: R
           : undefined,
       );
     });
-    at += c.rules.length;
     restAt[cid] = -1;
-    if (indexed[cid]) indexChain(c, chainStart[cid]!, cid);
+    if (indexed[cid]) indexChain(c, at, cid);
   });
 
   function indexChain(c: Chain, start: number, cid: number): void {

@@ -29,7 +29,7 @@ export function natRangeOf(t: Extract<Target, { kind: "DNAT" | "SNAT" }>): NatBi
   };
 }
 
-/** DNAT/SNAT with a binding made in advance (natRangeOf): binds the packet's new connection, if it has one. */
+/** Binds the packet's new connection, if it has one, to `range` (every NAT target ends here; the fast evaluator calls it with a binding made in advance). */
 export function natBindFixed(range: NatBinding, m: ManipType, pc: PacketCtx): void {
   const ct = pc.skb.ct;
   if (!ct || ct.kind !== "conn") return;
@@ -71,6 +71,6 @@ export function natTarget(t: NatTarget, pc: PacketCtx): string | undefined {
       break;
     }
   }
-  natSetupInfo(pc.state.conntrack, ct.conn, range, m, pc.state.natRng, pc.ns.world.now);
+  natBindFixed(range, m, pc);
   return undefined;
 }
