@@ -1,6 +1,5 @@
 /** Builds a VboxModel into a running world (failing the test on issues) and runs commands in it, one after the other. */
 import type { ListenerSpec, WorldSpec } from "../../src/netns/spec.js";
-import { buildWorld } from "../../src/sim/build.js";
 import { runOn } from "../../src/sim/exec.js";
 import type { ExecResult } from "../../src/sim/exec.js";
 import type { World } from "../../src/sim/world.js";
@@ -19,16 +18,11 @@ export function withGuestListeners(s: WorldSpec, vms: readonly string[]): WorldS
   return { ...s, namespaces: s.namespaces.map((n) => (vms.includes(n.name) ? { ...n, listeners: [...n.listeners, listener(n.name)] } : n)) };
 }
 
-export function world(s: WorldSpec): World {
-  const r = buildWorld(s);
-  if (!r.ok) throw new Error(JSON.stringify(r.issues, null, 1));
-  return r.value;
-}
+// A world built or the test failed, and expected lines: the view tests' helpers.
+export { build as world, lines } from "../views/worlds.js";
 
 export function run(w: World, ns: string, command: string): ExecResult {
   return runOn(w, ns, command).result;
 }
 
 export const OUTSIDE_HTTP: ListenerSpec = { kind: "http", port: 80, body: "outside sees {peer_ip}\n" };
-
-export const lines = (...ls: string[]): string => ls.map((l) => `${l}\n`).join("");
