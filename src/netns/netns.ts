@@ -35,6 +35,8 @@ export class Netns {
   /** Neighbour cache, keyed `${ifindex}/${ip}`. */
   readonly neigh = new Map<string, NeighEntry>();
   readonly sockets = new SocketTable();
+  /** Files tools may read (spec `files`), by absolute path. */
+  files: ReadonlyMap<string, string> = new Map();
 
   constructor(
     readonly name: string,

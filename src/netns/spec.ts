@@ -14,6 +14,7 @@
 import type { Ipv4, Mac } from "../core/ip.js";
 import type { Position } from "../core/issue.js";
 import type { Ruleset } from "../netfilter/rule.js";
+import type { ClusterView } from "../k8s/cluster/view.js";
 
 export interface WorldSpec {
   readonly name: string;
@@ -23,6 +24,8 @@ export interface WorldSpec {
   /** Layer-2 segments (a switch / VirtualBox network) that NICs attach to by name. */
   readonly segments: readonly SegmentSpec[];
   readonly probes: readonly ProbeSpec[];
+  /** Set for cluster scenarios: what the API server knows (kubectl's views read it). */
+  readonly cluster?: ClusterView;
 }
 
 export interface SegmentSpec {
@@ -42,6 +45,8 @@ export interface NetnsSpec {
   readonly listeners: readonly ListenerSpec[];
   /** The iptables ruleset (`iptables-save` text, parsed); omitted = empty tables, ACCEPT policies. */
   readonly iptables?: IptablesSpec;
+  /** Files a tool may read on this host (`cat`, the resolver's /etc/resolv.conf), by absolute path. */
+  readonly files?: Readonly<Record<string, string>>;
   readonly at?: Position;
 }
 
@@ -150,14 +155,28 @@ export interface FdbSpec {
   readonly at?: Position;
 }
 
-/** A server socket: `http` answers an HTTP request with `body`; `tcp` sends `body` on accept; `udp` answers each datagram with `body`. */
+/**
+ * A server socket: `http` answers an HTTP request with `body`; `tcp` sends `body` on accept; `udp`
+ * answers each datagram with `body`; `dns` is a name server for `zone` on both UDP and TCP `port`,
+ * as CoreDNS serves :53 (sock/dns-server.ts), and ignores `body`.
+ */
 export interface ListenerSpec {
-  readonly kind: "http" | "tcp" | "udp";
+  readonly kind: "http" | "tcp" | "udp" | "dns";
   readonly port: number;
   /** Bound address; omitted = 0.0.0.0. */
   readonly addr?: Ipv4;
   readonly body: string;
+  /** kind "dns" only: the names it is authoritative for. */
+  readonly zone?: DnsZoneSpec;
   readonly at?: Position;
+}
+
+/** What a cluster DNS server knows: CoreDNS's kubernetes plugin for one cluster domain. */
+export interface DnsZoneSpec {
+  /** The domain it is authoritative for, without trailing dot, e.g. "cluster.local". */
+  readonly domain: string;
+  /** Fully-qualified lower-case names without trailing dot → their A records. */
+  readonly records: Readonly<Record<string, readonly Ipv4[]>>;
 }
 
 /** One command typed on one host, with what must come of it. */

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { fail, ok, type Result } from "../core/issue.js";
 import type { IptablesSpec, SegmentSpec, WorldSpec } from "../netns/spec.js";
 import { Builder } from "./builder.js";
+import { loadCluster } from "./cluster/load.js";
 import { runCommands } from "./commands/run.js";
 import { IssueSink } from "./issues.js";
 import { newNamespace } from "./ops/world.js";
@@ -44,6 +45,7 @@ function build(text: string, file: string, sink: IssueSink): WorldSpec | undefin
     sink.add("missing-key", `the file is empty; expected a mapping with at least "name" and "namespaces"`, src.at([]));
     return undefined;
   }
+  if (typeof yaml.value === "object" && (yaml.value as Record<string, unknown>)["kind"] === "cluster") return loadCluster(yaml.value, file, src, sink);
   const top = parseFields(topShape, yaml.value, [], src, sink, "the scenario");
   if (top === undefined) return undefined;
 

@@ -25,6 +25,7 @@ export function buildWorld(spec: WorldSpec, seed: string = spec.seed): Result<Wo
   const where = (at: Position | undefined): Position => at ?? { file: spec.file, line: 1, column: 1 };
   const rng = makeRng(seed);
   const world = new World(spec.name, rng);
+  world.cluster = spec.cluster;
 
   for (const n of spec.namespaces) {
     const ns = new Netns(n.name, new Sysctls(n.sysctls));
@@ -110,6 +111,7 @@ export function buildWorld(spec: WorldSpec, seed: string = spec.seed): Result<Wo
     installNeighbours(ns, n, issues, where);
     installFdb(ns, n, issues, where);
     for (const l of n.listeners) ns.sockets.listen(l);
+    ns.files = new Map(Object.entries(n.files ?? {}));
     if (n.iptables) ns.nf = new IptablesEngine(ns, n.iptables.ruleset);
   }
   return issues.length > 0 ? fail(issues) : ok(world);

@@ -9,6 +9,7 @@ import { TraceLog } from "../trace/recorder.js";
 import { EventQueue } from "./events.js";
 import type { Chooser } from "../netfilter/choice.js";
 import { SampleChooser } from "../netfilter/choice.js";
+import type { ClusterView } from "../k8s/cluster/view.js";
 
 /** Time a frame takes to cross one link (veth, segment). Small and fixed, so order is stable. */
 export const LINK_DELAY_MS = 0.01;
@@ -23,6 +24,8 @@ export class World {
   chooser: Chooser;
   /** Trace every iptables rule walked, matched or not (`podpath trace --all-rules`). */
   traceAllRules = false;
+  /** The cluster's API objects, for kubectl (cluster scenarios only). */
+  cluster: ClusterView | undefined;
 
   constructor(
     readonly name: string,

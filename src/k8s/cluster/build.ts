@@ -1,0 +1,220 @@
+/**
+ * The cluster builder: a ClusterModel in, the WorldSpec the real components would leave behind
+ * out — VirtualBox's networks and VMs (src/vbox), then on each node what flanneld programs
+ * (src/k8s/flannel), what the flannel CNI plugin wires for each pod (src/k8s/cni), and
+ * kube-proxy's tables with flannel's rules appended (src/k8s/kube-proxy), plus the API objects
+ * kubectl shows (view.ts). Only state is written; the simulator carries the packets.
+ *
+ * Order, as on a kubeadm cluster: the VMs boot; flanneld starts on every node (the lease of a
+ * node is its podCIDR, handed out in node order); CoreDNS pods are created first, then the
+ * scenario's pods in file order, so host-local gives .2, .3 … on each node in that order;
+ * kube-proxy syncs once every endpoint is known.
+ */
+import type { Ipv4, Prefix } from "../../core/ip.js";
+import { formatIpv4, formatPrefix } from "../../core/ip.js";
+import type { Issue, Position, Result } from "../../core/issue.js";
+import { fail, ok } from "../../core/issue.js";
+import type { IptablesSpec, ListenerSpec, NetnsSpec, WorldSpec } from "../../netns/spec.js";
+import { appendRuleset } from "../../netfilter/append.js";
+import type { Ruleset } from "../../netfilter/rule.js";
+import { printIptablesSave } from "../../netfilter/syntax/save.js";
+import { buildVboxNetworks } from "../../vbox/build.js";
+import { buildCniNode, withNodeState } from "../cni/build.js";
+import type { CniNode, PodInput } from "../cni/model.js";
+import { buildFlannel, podLog } from "../flannel/build.js";
+import type { FlannelNodeResult } from "../flannel/build.js";
+import { firstDefaultRoute, ipv4Addrs } from "../flannel/host.js";
+import type { KlogClock } from "../flannel/klog.js";
+import { kubeProxyTables } from "../kube-proxy/index.js";
+import { endpointsOf, kubeProxyServices, type PlacedPod } from "./endpoints.js";
+import { nodeResolvConf, podFiles } from "./files.js";
+import type { ClusterModel, ClusterNode, ClusterPod } from "./model.js";
+import { allocateServices, type AllocatedService } from "./services.js";
+import { systemPods } from "./system-pods.js";
+import { clusterView } from "./view-build.js";
+
+/** Seconds before the scenario starts at which things were made (AGE in kubectl). */
+export const CREATED = { nodes: -2 * 86400, system: -2 * 86400 + 60, pods: -600 } as const;
+
+/** flanneld's pod started when the system pods did; its lines are stamped from then, 1 ms apart. */
+export function flannelClock(nodeIndex: number): KlogClock {
+  return { pid: 1, startUs: (Date.UTC(2024, 10, 19, 9, 1, 0) + nodeIndex * 7_000) * 1000, stepUs: 1000 };
+}
+
+export interface BuiltNode {
+  readonly node: ClusterNode;
+  readonly internalIP: Ipv4;
+  readonly flannel?: FlannelNodeResult;
+  readonly lease?: Prefix;
+  readonly cni?: CniNode;
+}
+
+export interface BuiltCluster {
+  readonly world: WorldSpec;
+  readonly nodes: readonly BuiltNode[];
+  readonly services: readonly AllocatedService[];
+}
+
+const issueAt = (at: Position, code: string, message: string): Issue => ({ code, at, message });
+
+export function buildCluster(m: ClusterModel): Result<BuiltCluster> {
+  const vbox = buildVboxNetworks(m.vbox);
+  if (!vbox.ok) return fail(vbox.issues);
+  const issues: Issue[] = [];
+  const spaces = new Map<string, NetnsSpec>(vbox.value.namespaces.map((n) => [n.name, n]));
+  const vm = (name: string): NetnsSpec => spaces.get(name)!;
+
+  // kubelet without --node-ip: the address of the default route's interface (ChooseHostInterface).
+  const internalIPs = new Map<string, Ipv4>();
+  for (const n of m.nodes) {
+    const host = vm(n.name);
+    const def = firstDefaultRoute(host);
+    const addr = n.nodeIP ?? (def?.dev !== undefined ? (def.src ?? ipv4Addrs(host, def.dev)[0]) : undefined);
+    if (addr === undefined) issues.push(issueAt(n.at, "no-node-ip", `node ${n.name}: kubelet finds no node IP (no default route and no nodeIP given)`));
+    else internalIPs.set(n.name, addr);
+  }
+
+  const flannel = buildFlannel({
+    netConf: m.flannel.netConf,
+    args: m.flannel.args,
+    argsAt: m.flannel.argsAt,
+    env: m.flannel.env,
+    seed: m.seed,
+    nodes: m.nodes.map((n) => ({ name: n.name, host: vm(n.name), ...(n.podCIDR ? { podCIDR: n.podCIDR } : {}) })),
+  });
+  if (!flannel.ok) return fail([...issues, ...flannel.issues]);
+  if (issues.length > 0) return fail(issues);
+  const flannelOf = new Map(flannel.value.nodes.map((r) => [r.name, r]));
+
+  // kubeadm's preflight wants forwarding and br_netfilter on; the node's own resolver is systemd-resolved.
+  for (const n of m.nodes) {
+    const base = vm(n.name);
+    const f = flannelOf.get(n.name)!;
+    const files: Record<string, string> = { ...(base.files ?? {}), "/etc/resolv.conf": nodeResolvConf() };
+    let ns: NetnsSpec = { ...base, sysctls: { ...base.sysctls, "net.ipv4.ip_forward": "1", "net.bridge.bridge-nf-call-iptables": "1" }, files };
+    if (f.kind === "running") {
+      const s = f.state;
+      ns = {
+        ...ns,
+        devices: [...ns.devices, ...s.devices],
+        addresses: [...ns.addresses, ...s.addresses],
+        routes: [...ns.routes, ...s.routes],
+        neighbours: [...ns.neighbours, ...s.neighbours],
+        fdb: [...ns.fdb, ...s.fdb],
+        files: { ...files, "/run/flannel/subnet.env": f.subnetEnv },
+      };
+    }
+    spaces.set(n.name, ns);
+  }
+
+  // Pods: CoreDNS first (kubeadm creates it before anyone's workload), then the file's pods.
+  const system = systemPods(m);
+  const allPods: ClusterPod[] = [...system.dnsPods, ...m.pods];
+  const netnsName = podNetnsNames(allPods, new Set(spaces.keys()));
+  const placed: PlacedPod[] = [];
+  const cniOf = new Map<string, CniNode>();
+  for (const n of m.nodes) {
+    const f = flannelOf.get(n.name)!;
+    const mine = allPods.filter((p) => p.node === n.name && !p.hostNetwork);
+    if (f.kind !== "running") {
+      // The flannel plugin cannot read /run/flannel/subnet.env: the sandboxes never get a network.
+      for (const p of mine) placed.push({ pod: p, netns: undefined, ip: undefined });
+      continue;
+    }
+    const inputs: PodInput[] = mine.map((p) => ({ name: p.name, namespace: p.namespace, order: allPods.indexOf(p), netns: netnsName.get(p)!, at: p.at, ...(p.ip !== undefined ? { ip: p.ip } : {}) }));
+    const cni = buildCniNode({ node: n.name, subnetEnv: { text: f.subnetEnv }, pods: inputs, seed: m.seed });
+    if (!cni.ok) {
+      issues.push(...cni.issues);
+      continue;
+    }
+    cniOf.set(n.name, cni.value);
+    const joined = withNodeState(spaces.get(n.name)!, cni.value);
+    if (!joined.ok) {
+      issues.push(...joined.issues);
+      continue;
+    }
+    spaces.set(n.name, joined.value);
+    for (const att of cni.value.pods) {
+      const pod = mine.find((p) => p.namespace === att.pod.namespace && p.name === att.pod.name)!;
+      placed.push({ pod, netns: att.netns.name, ip: att.ip });
+      const listeners = [...att.netns.listeners, ...podListeners(pod, system.dnsListeners(pod))];
+      spaces.set(att.netns.name, { ...att.netns, listeners, files: podFiles(m, pod, att.ip) });
+    }
+  }
+  for (const p of allPods) if (p.hostNetwork) placed.push({ pod: p, netns: p.node, ip: internalIPs.get(p.node) });
+  if (issues.length > 0) return fail(issues);
+
+  const services = allocateServices(m, internalIPs, CREATED.system, CREATED.pods);
+  if (!services.ok) return fail(services.issues);
+  const endpoints = endpointsOf(services.value, placed);
+
+  // The API server listens on every control-plane node (its endpoint in the kubernetes Service).
+  for (const n of m.nodes.filter((x) => x.role === "control-plane")) {
+    const ns = spaces.get(n.name)!;
+    spaces.set(n.name, { ...ns, listeners: [...ns.listeners, { kind: "tcp", port: 6443, body: "" }] });
+  }
+
+  for (const n of m.nodes) {
+    const f = flannelOf.get(n.name)!;
+    const lease = f.kind === "running" ? f.lease : undefined;
+    const kp = kubeProxyTables({
+      node: { name: n.name, ip: formatIpv4(internalIPs.get(n.name)!), ...(lease ? { podCIDR: formatPrefix(lease) } : {}) },
+      services: kubeProxyServices(services.value, endpoints),
+      flags: m.kubeProxy,
+    }, { file: `kube-proxy@${n.name}` });
+    if (!kp.ok) {
+      // The same Services go to every node: report each problem once, at the Service it is about.
+      for (const i of kp.issues) {
+        const svc = i.path[0] === "services" && typeof i.path[1] === "number" ? services.value[i.path[1]] : undefined;
+        const path = i.path.slice(svc ? 2 : 0).map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "");
+        const message = `${svc ? `service ${svc.namespace}/${svc.name}: ` : ""}${path === "" ? "" : `${path}: `}${i.message}`;
+        if (!issues.some((x) => x.message === message)) issues.push(issueAt(svc?.at ?? n.at, i.code, message));
+      }
+      continue;
+    }
+    let ruleset: Ruleset = kp.value.nodeRuleset;
+    if (f.kind === "running" && f.iptables) ruleset = appendRuleset(ruleset, f.iptables.ruleset);
+    const iptables: IptablesSpec = { ruleset, text: printIptablesSave(ruleset), file: `${n.name}:iptables` };
+    spaces.set(n.name, { ...spaces.get(n.name)!, iptables });
+  }
+  if (issues.length > 0) return fail(issues);
+
+  const built: BuiltNode[] = m.nodes.map((n) => {
+    const f = flannelOf.get(n.name)!;
+    const cni = cniOf.get(n.name);
+    return { node: n, internalIP: internalIPs.get(n.name)!, flannel: f, ...(f.kind === "running" ? { lease: f.lease } : {}), ...(cni ? { cni } : {}) };
+  });
+  const view = clusterView(m, built, placed, services.value, endpoints, (i) => podLog(flannel.value.nodes[i]!, flannelClock(i)));
+  // Order: the nodes, their pods, then VirtualBox's own namespaces.
+  const nodeNames = new Set(m.nodes.map((n) => n.name));
+  const podNames = placed.flatMap((p) => (p.netns !== undefined && !p.pod.hostNetwork ? [p.netns] : []));
+  const order = [...m.nodes.map((n) => n.name), ...podNames, ...vbox.value.namespaces.map((n) => n.name).filter((x) => !nodeNames.has(x))];
+  const world: WorldSpec = {
+    name: m.name,
+    file: m.file,
+    seed: m.seed,
+    segments: vbox.value.segments,
+    namespaces: order.map((name) => spaces.get(name)!),
+    probes: m.probes,
+    cluster: view,
+  };
+  return ok({ world, nodes: built, services: services.value });
+}
+
+/** A pod's namespace is named after the pod, or `name.namespace` when that name is taken. */
+function podNetnsNames(pods: readonly ClusterPod[], taken: ReadonlySet<string>): Map<ClusterPod, string> {
+  const out = new Map<ClusterPod, string>();
+  const used = new Set(taken);
+  for (const p of pods) {
+    if (p.hostNetwork) continue;
+    const name = used.has(p.name) ? `${p.name}.${p.namespace}` : p.name;
+    used.add(name);
+    out.set(p, name);
+  }
+  return out;
+}
+
+function podListeners(pod: ClusterPod, extra: readonly ListenerSpec[]): ListenerSpec[] {
+  // `{pod}` is filled in now; `{peer_ip}` is left for the listener to fill per connection.
+  return [...pod.listen.map((l): ListenerSpec => ({ kind: l.kind, port: l.port, body: l.body.replaceAll("{pod}", pod.name) })), ...extra];
+}

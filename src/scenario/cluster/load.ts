@@ -1,0 +1,222 @@
+/**
+ * Loading a cluster scenario (docs/cluster-format.md) into a WorldSpec.
+ *
+ * Owns the pipeline: the YAML (already parsed with positions by load.ts) is checked against
+ * schema.ts, references between items are checked (a pod's node, a DNS node, duplicate
+ * names), defaults are applied — kubeadm's and the stock kube-flannel.yml's — giving a
+ * ClusterModel; the cluster builder (src/k8s/cluster) writes the namespaces; then each node's
+ * low-level `commands:` and `sysctls:` are applied on top, and probes are checked against the
+ * namespaces that exist. Every problem is collected with its position.
+ */
+import { formatPrefix, type Ipv4, type Prefix } from "../../core/ip.js";
+import type { Position } from "../../core/issue.js";
+import { buildCluster } from "../../k8s/cluster/build.js";
+import type { ClusterModel, ClusterNode, ClusterPod, ClusterService, PodPort } from "../../k8s/cluster/model.js";
+import type { ProbeSpec, WorldSpec } from "../../netns/spec.js";
+import type { AdapterSpec, VboxModel } from "../../vbox/model.js";
+import { runCommands } from "../commands/run.js";
+import type { IssueSink } from "../issues.js";
+import type { Path, SourceMap } from "../yaml-positions.js";
+import { check } from "../zod-issues.js";
+import type { ClusterFile } from "./schema.js";
+import { clusterFileSchema } from "./schema.js";
+import { netnsNameText } from "../values.js";
+
+/** kube-flannel.yml's container args. */
+export const DEFAULT_FLANNEL_ARGS = ["--ip-masq", "--kube-subnet-mgr"] as const;
+const DEFAULT_POD_CIDR: Prefix = { addr: 0x0af40000 as Ipv4, len: 16 };
+const DEFAULT_SERVICE_CIDR: Prefix = { addr: 0x0a600000 as Ipv4, len: 12 };
+
+/** kube-flannel-cfg's net-conf.json with the cluster's pod network. */
+export function defaultNetConf(podCIDR: Prefix): string {
+  return `{\n  "Network": "${formatPrefix(podCIDR)}",\n  "EnableNFTables": false,\n  "Backend": {\n    "Type": "vxlan"\n  }\n}\n`;
+}
+
+export function loadCluster(value: unknown, file: string, src: SourceMap, sink: IssueSink): WorldSpec | undefined {
+  const f = check(clusterFileSchema, value, [], src, sink);
+  if (f === undefined) return undefined;
+  const model = toModel(f, file, src, sink);
+  if (model === undefined || sink.count > 0) return undefined;
+  const built = buildCluster(model);
+  if (!built.ok) {
+    for (const i of built.issues) sink.addIssue(i);
+    return undefined;
+  }
+  let world = built.value.world;
+  for (const n of model.nodes) {
+    if (Object.keys(n.sysctls).length > 0) {
+      world = { ...world, namespaces: world.namespaces.map((ns) => (ns.name === n.name ? { ...ns, sysctls: { ...ns.sysctls, ...n.sysctls } } : ns)) };
+    }
+    world = runCommands(world, n.name, n.commands, sink);
+  }
+  const names = world.namespaces.map((n) => n.name);
+  (f.probes ?? []).forEach((p, i) => {
+    if (!names.includes(p.from)) sink.add("unknown-namespace", `"from": unknown node or pod "${p.from}"; expected one of: ${names.join(", ")}`, src.at(["probes", i, "from"]));
+  });
+  return sink.count > 0 ? undefined : world;
+}
+
+function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink): ClusterModel | undefined {
+  const at = (path: Path): Position => src.at(path);
+  const c = f.cluster ?? {};
+  const podCIDR = c.podCIDR ?? DEFAULT_POD_CIDR;
+  const serviceCIDR = c.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
+  const seed = f.seed === undefined ? "1" : String(f.seed);
+
+  const nodeNames = new Set<string>();
+  const nodes: ClusterNode[] = f.nodes.map((n, i) => {
+    const path: Path = ["nodes", i];
+    const bad = netnsNameText(n.name);
+    if (!bad.ok) sink.add(bad.code, bad.message, at([...path, "name"]));
+    if (nodeNames.has(n.name)) sink.add("duplicate-device", `node "${n.name}" is listed twice`, at([...path, "name"]));
+    nodeNames.add(n.name);
+    const adapters = new Set<number>();
+    n.nics.forEach((nic, j) => {
+      if (adapters.has(nic.adapter)) sink.add("duplicate-device", `node ${n.name}: adapter ${nic.adapter} is listed twice`, at([...path, "nics", j, "adapter"]));
+      adapters.add(nic.adapter);
+    });
+    return {
+      name: n.name,
+      // kubeadm's first node is the control plane; say `role:` to change that.
+      role: n.role ?? (i === 0 ? "control-plane" : "worker"),
+      ...(n.nodeIP !== undefined ? { nodeIP: n.nodeIP } : {}),
+      ...(n.podCIDR !== undefined ? { podCIDR: n.podCIDR } : {}),
+      commands: (n.commands ?? []).map((text, j) => {
+        const p: Path = [...path, "commands", j];
+        return { text, at: src.scalarLocator(p) ?? (() => src.at(p)) };
+      }),
+      sysctls: Object.fromEntries(Object.entries(n.sysctls ?? {}).map(([k, v]) => [k, String(v)])),
+      at: at(path),
+    };
+  });
+
+  const vbox: VboxModel = {
+    file,
+    seed,
+    vms: f.nodes.map((n, i) => ({
+      name: n.name,
+      at: at(["nodes", i]),
+      adapters: n.nics.map((nic, j): AdapterSpec => {
+        const base = { adapter: nic.adapter, at: at(["nodes", i, "nics", j]), ...(nic.address ? { address: formatPrefix(nic.address) } : {}), ...(nic.mac ? { mac: nic.mac } : {}) };
+        switch (nic.mode) {
+          case "nat":
+            return { ...base, mode: "nat" };
+          case "hostonly":
+            return { ...base, mode: "hostonly", ...(nic.network ? { network: nic.network } : {}) };
+          case "natnetwork":
+            return { ...base, mode: "natnetwork", network: nic.network ?? "NatNetwork" };
+          case "bridged":
+            return { ...base, mode: "bridged", lan: nic.network ?? "lan" };
+          case "internal":
+            return { ...base, mode: "internal", network: nic.network ?? "intnet" };
+        }
+      }),
+    })),
+    ...(f.virtualbox?.hostOnly ? { hostOnly: f.virtualbox.hostOnly.map((h) => ({ name: h.name, ...(h.hostAddress ? { hostAddress: formatPrefix(h.hostAddress) } : {}), ...(h.dhcp !== undefined ? { dhcp: h.dhcp } : {}) })) } : {}),
+    ...(f.virtualbox?.natNetworks ? { natNetworks: f.virtualbox.natNetworks.map((x) => ({ name: x.name, ...(x.network ? { network: formatPrefix(x.network) } : {}), ...(x.dhcp !== undefined ? { dhcp: x.dhcp } : {}) })) } : {}),
+    ...(f.virtualbox?.lans ? { lans: f.virtualbox.lans.map((x) => ({ name: x.name, ...(x.network ? { network: formatPrefix(x.network) } : {}), ...(x.dhcpFirst !== undefined ? { dhcpFirst: x.dhcpFirst } : {}) })) } : {}),
+  };
+
+  const controlPlanes = nodes.filter((n) => n.role === "control-plane").map((n) => n.name);
+  const dnsNodes = c.dns?.nodes ?? (controlPlanes.length > 0 ? [controlPlanes[0]!] : [nodes[0]!.name]);
+  (c.dns?.nodes ?? []).forEach((n, i) => {
+    if (!nodeNames.has(n)) sink.add("unknown-namespace", `"dns.nodes": unknown node "${n}"; expected one of: ${[...nodeNames].join(", ")}`, at(["cluster", "dns", "nodes", i]));
+  });
+
+  const podKeys = new Set<string>();
+  const pods: ClusterPod[] = (f.pods ?? []).map((p, i) => {
+    const path: Path = ["pods", i];
+    const namespace = p.namespace ?? "default";
+    if (!nodeNames.has(p.node)) sink.add("unknown-namespace", `"node": unknown node "${p.node}"; expected one of: ${[...nodeNames].join(", ")}`, at([...path, "node"]));
+    const bad = netnsNameText(p.name);
+    if (!bad.ok) sink.add(bad.code, bad.message, at([...path, "name"]));
+    if (podKeys.has(`${namespace}/${p.name}`)) sink.add("duplicate-device", `pod ${namespace}/${p.name} is listed twice`, at([...path, "name"]));
+    podKeys.add(`${namespace}/${p.name}`);
+    const listen = (p.listen ?? []).map((l): PodPort => {
+      const protocol = l.protocol ?? "TCP";
+      return {
+        port: l.port,
+        ...(l.name !== undefined ? { name: l.name } : {}),
+        protocol,
+        kind: protocol === "UDP" ? "udp" : (l.kind ?? "http"),
+        body: l.body ?? "You've hit {pod}\n",
+      };
+    });
+    return { name: p.name, namespace, node: p.node, ...(p.ip !== undefined ? { ip: p.ip } : {}), labels: p.labels ?? {}, listen, hostNetwork: p.hostNetwork ?? false, at: at(path) };
+  });
+
+  const services: ClusterService[] = (f.services ?? []).map((s, i) => {
+    const path: Path = ["services", i];
+    if (s.ports.length > 1) {
+      s.ports.forEach((p, j) => {
+        if (p.name === undefined) sink.add("missing-key", `service ${s.name}: spec.ports[${j}].name: Required value (a Service with more than one port names each)`, at([...path, "ports", j]));
+      });
+    }
+    if (s.selector !== undefined && s.endpoints !== undefined) sink.add("bad-value", `service ${s.name}: give either "selector" (endpoints from pods) or "endpoints" (by hand), not both`, at([...path, "endpoints"]));
+    return {
+      name: s.name,
+      namespace: s.namespace ?? "default",
+      type: s.type ?? "ClusterIP",
+      ...(s.clusterIP !== undefined ? { clusterIP: s.clusterIP } : {}),
+      ports: s.ports.map((p) => ({ ...(p.name !== undefined ? { name: p.name } : {}), protocol: p.protocol ?? "TCP", port: p.port, targetPort: p.targetPort ?? p.port, ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}) })),
+      ...(s.selector !== undefined ? { selector: s.selector } : {}),
+      ...(s.endpoints !== undefined ? { endpoints: s.endpoints.map((e) => ({ ip: e.ip, ...(e.port !== undefined ? { port: e.port } : {}), ...(e.node !== undefined ? { node: e.node } : {}) })) } : {}),
+      sessionAffinity: s.sessionAffinity ?? "None",
+      ...(s.externalTrafficPolicy !== undefined ? { externalTrafficPolicy: s.externalTrafficPolicy } : {}),
+      ...(s.internalTrafficPolicy !== undefined ? { internalTrafficPolicy: s.internalTrafficPolicy } : {}),
+      externalIPs: s.externalIPs ?? [],
+      at: at(path),
+    };
+  });
+
+  const probes: ProbeSpec[] = (f.probes ?? []).map((p, i) => ({
+    name: p.name,
+    netns: p.from,
+    command: p.run,
+    kernel: p.kernel ?? true,
+    at: at(["probes", i]),
+    expect: {
+      ...(p.expect?.exit !== undefined ? { exit: p.expect.exit } : {}),
+      ...(p.expect?.stdout !== undefined ? { stdoutContains: p.expect.stdout } : {}),
+      ...(p.expect?.stderr !== undefined ? { stderrContains: p.expect.stderr } : {}),
+      ...(p.expect?.outcome !== undefined ? { outcome: p.expect.outcome } : {}),
+    },
+  }));
+
+  const argsPath: Path = c.flannel?.args ? ["cluster", "flannel", "args"] : ["cluster"];
+  const netConfPath: Path = c.flannel?.netConf !== undefined ? ["cluster", "flannel", "netConf"] : [];
+  const netConfAt = src.at(netConfPath);
+  return {
+    name: f.name,
+    file,
+    seed,
+    vbox,
+    nodes,
+    podCIDR,
+    serviceCIDR,
+    domain: c.domain ?? "cluster.local",
+    ...(c.apiserverAddress !== undefined ? { apiserverAddress: c.apiserverAddress } : {}),
+    flannel: {
+      args: c.flannel?.args ?? [...DEFAULT_FLANNEL_ARGS],
+      argsAt: src.at(argsPath),
+      // net-conf.json errors point into the ConfigMap text; its own file name says where it sits.
+      netConf: { text: c.flannel?.netConf ?? defaultNetConf(podCIDR), file: c.flannel?.netConf !== undefined ? `${file}:${netConfAt.line}: net-conf.json` : "net-conf.json" },
+      env: c.flannel?.env ?? {},
+    },
+    kubeProxy: {
+      clusterCIDR: c.kubeProxy?.clusterCIDR ?? formatPrefix(podCIDR),
+      ...(c.kubeProxy?.masqueradeAll !== undefined ? { masqueradeAll: c.kubeProxy.masqueradeAll } : {}),
+      ...(c.kubeProxy?.detectLocalMode !== undefined ? { detectLocalMode: c.kubeProxy.detectLocalMode } : {}),
+      ...(c.kubeProxy?.nodePortAddresses !== undefined ? { nodePortAddresses: c.kubeProxy.nodePortAddresses } : {}),
+    },
+    dns: {
+      enabled: c.dns?.enabled ?? true,
+      clusterIP: c.dns?.clusterIP ?? (((serviceCIDR.addr + 10) >>> 0) as Ipv4),
+      replicas: c.dns?.replicas ?? 2,
+      nodes: dnsNodes,
+    },
+    pods,
+    services,
+    probes,
+  };
+}
