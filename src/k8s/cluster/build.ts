@@ -78,6 +78,7 @@ export function buildCluster(m: ClusterModel): Result<BuiltCluster> {
     netConf: m.flannel.netConf,
     args: m.flannel.args,
     argsAt: m.flannel.argsAt,
+    ...(m.flannel.argAt ? { argAt: m.flannel.argAt } : {}),
     env: m.flannel.env,
     seed: m.seed,
     nodes: m.nodes.map((n) => ({ name: n.name, host: vm(n.name), ...(n.podCIDR ? { podCIDR: n.podCIDR } : {}) })),

@@ -43,6 +43,7 @@ export interface ClusterNode {
 export interface FlannelSettings {
   readonly args: readonly string[];
   readonly argsAt: Position;
+  readonly argAt?: (index: number) => Position;
   readonly netConf: { readonly text: string; readonly file: string };
   readonly env: Readonly<Record<string, string>>;
 }

@@ -48,6 +48,8 @@ export interface FlannelClusterInput {
   /** The kube-flannel container's `args:`, as written in the manifest. */
   readonly args: readonly string[];
   readonly argsAt?: Position;
+  /** Where argument i is written, so a bad flag is pointed at exactly. */
+  readonly argAt?: (index: number) => Position;
   readonly env?: Readonly<Record<string, string>>;
   /** In the order the API server lists them (by name); also the order podCIDRs are handed out. */
   readonly nodes: readonly FlannelNodeInput[];
@@ -91,7 +93,7 @@ type Started = Extract<FlannelNodeResult, { kind: "running" }> & { readonly host
 export function buildFlannel(input: FlannelClusterInput): Result<FlannelCluster> {
   const argsAt = input.argsAt ?? { file: "<flanneld args>", line: 1, column: 1 };
   const issues: Issue[] = [];
-  const args = parseFlannelArgs(input.args, input.env, argsAt);
+  const args = parseFlannelArgs(input.args, input.env, argsAt, input.argAt);
   if (!args.ok) issues.push(...args.issues);
   const conf = parseNetConf(input.netConf.text, input.netConf.file);
   if (!conf.ok) issues.push(...conf.issues);

@@ -166,17 +166,19 @@ export interface ParsedArgs {
 
 /**
  * Parses the container args (without the command itself) and the container environment.
- * `at` is where the args list is written; each Issue names the argument by index.
+ * `at` is where the args list is written, `argAt(i)` (if given) where argument i is; each Issue
+ * names the argument by index.
  */
 export function parseFlannelArgs(
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
   at: Position = { file: "<flanneld args>", line: 1, column: 1 },
+  argAt?: (index: number) => Position,
 ): Result<ParsedArgs> {
   const opts: Mutable = { ...DEFAULT_OPTS, iface: [], ifaceRegex: [] };
   const set = new Set<string>();
   const issue = (code: string, i: number, message: string): Result<ParsedArgs> =>
-    fail([{ code, at, message: `args[${i}] ${JSON.stringify(args[i])}: ${message}` } satisfies Issue]);
+    fail([{ code, at: argAt ? argAt(i) : at, message: `args[${i}] ${JSON.stringify(args[i])}: ${message}` } satisfies Issue]);
   let i = 0;
   while (i < args.length) {
     const s = args[i]!;

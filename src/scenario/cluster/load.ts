@@ -39,7 +39,13 @@ export function loadCluster(value: unknown, file: string, src: SourceMap, sink: 
   if (model === undefined || sink.count > 0) return undefined;
   const built = buildCluster(model);
   if (!built.ok) {
-    for (const i of built.issues) sink.addIssue(i);
+    const inNetConf = src.scalarLocator(["cluster", "flannel", "netConf"]);
+    const text = f.cluster?.flannel?.netConf ?? "";
+    for (const i of built.issues) {
+      // net-conf.json problems are placed inside the JSON text; move them into the YAML file.
+      if (i.at.file === netConfMarker(file) && inNetConf) sink.addIssue({ ...i, at: inNetConf(offsetOf(text, i.at.line, i.at.column)) });
+      else sink.addIssue(i);
+    }
     return undefined;
   }
   let world = built.value.world;
@@ -184,8 +190,6 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
   }));
 
   const argsPath: Path = c.flannel?.args ? ["cluster", "flannel", "args"] : ["cluster"];
-  const netConfPath: Path = c.flannel?.netConf !== undefined ? ["cluster", "flannel", "netConf"] : [];
-  const netConfAt = src.at(netConfPath);
   return {
     name: f.name,
     file,
@@ -199,8 +203,9 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
     flannel: {
       args: c.flannel?.args ?? [...DEFAULT_FLANNEL_ARGS],
       argsAt: src.at(argsPath),
+      ...(c.flannel?.args ? { argAt: (i: number) => src.at(["cluster", "flannel", "args", i]) } : {}),
       // net-conf.json errors point into the ConfigMap text; its own file name says where it sits.
-      netConf: { text: c.flannel?.netConf ?? defaultNetConf(podCIDR), file: c.flannel?.netConf !== undefined ? `${file}:${netConfAt.line}: net-conf.json` : "net-conf.json" },
+      netConf: { text: c.flannel?.netConf ?? defaultNetConf(podCIDR), file: c.flannel?.netConf !== undefined ? netConfMarker(file) : "net-conf.json" },
       env: c.flannel?.env ?? {},
     },
     kubeProxy: {
@@ -219,4 +224,18 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
     services,
     probes,
   };
+}
+
+/** The name net-conf.json problems carry until the loader places them in the scenario file. */
+const netConfMarker = (file: string): string => `${file}#net-conf.json`;
+
+/** The string offset of a 1-based line and column. */
+function offsetOf(text: string, line: number, column: number): number {
+  let off = 0;
+  for (let l = 1; l < line; l++) {
+    const nl = text.indexOf("\n", off);
+    if (nl < 0) return text.length;
+    off = nl + 1;
+  }
+  return Math.min(off + column - 1, text.length);
 }
