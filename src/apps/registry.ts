@@ -12,6 +12,9 @@ import { bridgeApp } from "../views/bridge.js";
 import { iptablesApp } from "./iptables.js";
 import { iptablesRestoreApp, iptablesSaveApp } from "./iptables-save.js";
 import { conntrackApp } from "./conntrack.js";
+import { kubectlApp } from "./kubectl.js";
+import { routeApp } from "./route.js";
+import { catApp } from "./cat.js";
 
 const APPS: Readonly<Record<string, App>> = {
   ping: pingApp,
@@ -24,6 +27,9 @@ const APPS: Readonly<Record<string, App>> = {
   "iptables-save": iptablesSaveApp,
   "iptables-restore": iptablesRestoreApp,
   conntrack: conntrackApp,
+  kubectl: kubectlApp,
+  route: routeApp,
+  cat: catApp,
 };
 
 export function findApp(name: string): App | undefined {
