@@ -18,6 +18,7 @@ import { enumerate } from "../sim/enumerate.js";
 import { trailingChoiceFlags, pinChooser } from "./choices.js";
 import { branchesExit, enumerationJson, renderBranchSummary, renderBranches } from "./branches.js";
 import { checkNamespace, commandLine, EXIT, loadSpec } from "./context.js";
+import { pickPhase } from "./phase.js";
 
 export interface ExecArgs {
   readonly scenario: string;
@@ -26,6 +27,8 @@ export interface ExecArgs {
   readonly seed?: string;
   readonly enumerate?: boolean;
   readonly choose?: string;
+  /** `--at`: the point of the timeline (default start). */
+  readonly at?: string;
 }
 
 export interface TraceArgs extends ExecArgs {
@@ -46,7 +49,12 @@ interface Prepared {
 function prepare(args: ExecArgs, io: CliIo, deps: CliDeps): Prepared | number {
   const loaded = loadSpec(args.scenario, io, deps);
   if (!loaded.ok) return loaded.code;
-  const spec = loaded.spec;
+  const picked = pickPhase(loaded.spec, args.at ?? "start");
+  if (!picked.ok) {
+    io.err(`podpath: ${picked.message}\n`);
+    return EXIT.usage;
+  }
+  const spec = picked.world;
   if (!checkNamespace(spec, args.scenario, args.namespace, io)) return EXIT.usage;
   const { words, choice } = trailingChoiceFlags(args.words, { enumerate: args.enumerate === true, ...(args.choose !== undefined ? { choose: args.choose } : {}) });
   const seed = args.seed ?? spec.seed;

@@ -24,6 +24,7 @@ export type { CliIo } from "./context.js";
 
 interface SeedOpts {
   readonly seed?: string;
+  readonly at?: string;
 }
 
 export async function main(argv: readonly string[], io: CliIo, deps: Partial<CliDeps> = {}): Promise<number> {
@@ -49,7 +50,10 @@ function program(io: CliIo, deps: CliDeps, done: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError("(see podpath help <command>; the simulated command goes after --)");
 
-  const withSeed = (c: Command): Command => c.option("--seed <seed>", "seed for every random choice (default: the scenario's)");
+  const withSeed = (c: Command): Command =>
+    c
+      .option("--seed <seed>", "seed for every random choice (default: the scenario's)")
+      .option("--at <point>", "point of a cluster scenario's timeline: a phase name, a time (90s, 5m), start or end (default start)");
   const withChoices = (c: Command): Command =>
     c
       .option("--enumerate", "run every branch of iptables' random rules (statistic --mode random) and show each with its probability")
@@ -104,8 +108,8 @@ function choicesOf(o: ChoiceOpts): { enumerate: boolean; choose?: string } {
   return { enumerate: o.enumerate === true, ...(o.choose !== undefined ? { choose: o.choose } : {}) };
 }
 
-function seedOf(o: SeedOpts): { seed?: string } {
-  return o.seed !== undefined ? { seed: o.seed } : {};
+function seedOf(o: SeedOpts): { seed?: string; at?: string } {
+  return { ...(o.seed !== undefined ? { seed: o.seed } : {}), ...(o.at !== undefined ? { at: o.at } : {}) };
 }
 
 /** The exit code for something thrown, after saying what it was on stderr. */

@@ -10,17 +10,25 @@ import { runProbes } from "../sim/probes.js";
 import { formatMs } from "../trace/render-text.js";
 import type { CliDeps, CliIo } from "./context.js";
 import { EXIT, loadSpec } from "./context.js";
+import { pickPhase } from "./phase.js";
 
 export interface RunArgs {
   readonly scenario: string;
   readonly seed?: string;
+  /** `--at`: the point of the timeline the probes run at (default start). */
+  readonly at?: string;
   readonly json: boolean;
 }
 
 export function runCmd(args: RunArgs, io: CliIo, deps: CliDeps): number {
   const loaded = loadSpec(args.scenario, io, deps);
   if (!loaded.ok) return loaded.code;
-  const spec = loaded.spec;
+  const picked = pickPhase(loaded.spec, args.at ?? "start");
+  if (!picked.ok) {
+    io.err(`podpath: ${picked.message}\n`);
+    return EXIT.usage;
+  }
+  const spec = picked.world;
   const seed = args.seed ?? spec.seed;
   const reports = runProbes(spec, { seed, simulate: deps.simulate });
   const passed = reports.filter((r) => r.passed).length;

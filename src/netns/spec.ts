@@ -26,6 +26,19 @@ export interface WorldSpec {
   readonly probes: readonly ProbeSpec[];
   /** Set for cluster scenarios: what the API server knows (kubectl's views read it). */
   readonly cluster?: ClusterView;
+  /** A cluster scenario's timeline: the world at each phase, the first being this world's own state. */
+  readonly phases?: readonly PhaseSpec[];
+}
+
+/** One point of a timeline: its name and time, what happened to get there, and the world then. */
+export interface PhaseSpec {
+  readonly name: string;
+  /** Virtual seconds from the scenario's start. */
+  readonly time: number;
+  /** One line per action, saying what it did. */
+  readonly said: readonly string[];
+  readonly world: WorldSpec;
+  readonly at?: Position;
 }
 
 export interface SegmentSpec {

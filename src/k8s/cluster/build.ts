@@ -36,9 +36,12 @@ import { clusterView } from "./view-build.js";
 /** Seconds before the scenario starts at which things were made (AGE in kubectl). */
 export const CREATED = { nodes: -2 * 86400, system: -2 * 86400 + 60, pods: -600 } as const;
 
-/** flanneld's pod started when the system pods did; its lines are stamped from then, 1 ms apart. */
-export function flannelClock(nodeIndex: number): KlogClock {
-  return { pid: 1, startUs: (Date.UTC(2024, 10, 19, 9, 1, 0) + nodeIndex * 7_000) * 1000, stepUs: 1000 };
+/** The wall-clock time of the scenario's start (virtual time 0), for log stamps. */
+const SCENARIO_START_MS = Date.UTC(2024, 10, 21, 9, 0, 0);
+
+/** flanneld's lines are stamped from its pod's start (system pods: CREATED.system), a few seconds apart per node, 1 ms per line. */
+export function flannelClock(nodeIndex: number, startedAt: number = CREATED.system): KlogClock {
+  return { pid: 1, startUs: (SCENARIO_START_MS + startedAt * 1000 + nodeIndex * 7_000) * 1000, stepUs: 1000 };
 }
 
 export interface BuiltNode {
@@ -57,7 +60,17 @@ export interface BuiltCluster {
 
 const issueAt = (at: Position, code: string, message: string): Issue => ({ code, at, message });
 
-export function buildCluster(m: ClusterModel): Result<BuiltCluster> {
+/** Where a timeline has taken the components: per node, the args its flanneld runs with and its pod's generation. */
+export interface ComponentState {
+  readonly flannelArgs?: ReadonlyMap<string, readonly string[]>;
+  readonly flannelGen?: ReadonlyMap<string, number>;
+  /** When each node's current flannel pod started (virtual seconds; absent = before the scenario). */
+  readonly flannelStartedAt?: ReadonlyMap<string, number>;
+  /** The virtual time of this state (a phase's start): ages are counted from it. */
+  readonly now?: number;
+}
+
+export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<BuiltCluster> {
   const vbox = buildVboxNetworks(m.vbox);
   if (!vbox.ok) return fail(vbox.issues);
   const issues: Issue[] = [];
@@ -81,7 +94,10 @@ export function buildCluster(m: ClusterModel): Result<BuiltCluster> {
     ...(m.flannel.argAt ? { argAt: m.flannel.argAt } : {}),
     env: m.flannel.env,
     seed: m.seed,
-    nodes: m.nodes.map((n) => ({ name: n.name, host: vm(n.name), ...(n.podCIDR ? { podCIDR: n.podCIDR } : {}) })),
+    nodes: m.nodes.map((n) => {
+      const args = cs.flannelArgs?.get(n.name);
+      return { name: n.name, host: vm(n.name), ...(n.podCIDR ? { podCIDR: n.podCIDR } : {}), ...(args && args !== m.flannel.args ? { args } : {}) };
+    }),
   });
   if (!flannel.ok) return fail([...issues, ...flannel.issues]);
   if (issues.length > 0) return fail(issues);
@@ -185,7 +201,7 @@ export function buildCluster(m: ClusterModel): Result<BuiltCluster> {
     const cni = cniOf.get(n.name);
     return { node: n, internalIP: internalIPs.get(n.name)!, flannel: f, ...(f.kind === "running" ? { lease: f.lease } : {}), ...(cni ? { cni } : {}) };
   });
-  const view = clusterView(m, built, placed, services.value, endpoints, (i) => podLog(flannel.value.nodes[i]!, flannelClock(i)));
+  const view = clusterView(m, built, placed, services.value, endpoints, (i) => podLog(flannel.value.nodes[i]!, flannelClock(i, cs.flannelStartedAt?.get(m.nodes[i]!.name))), cs);
   // Order: the nodes, their pods, then VirtualBox's own namespaces.
   const nodeNames = new Set(m.nodes.map((n) => n.name));
   const podNames = placed.flatMap((p) => (p.netns !== undefined && !p.pod.hostNetwork ? [p.netns] : []));

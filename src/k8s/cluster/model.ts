@@ -46,6 +46,8 @@ export interface FlannelSettings {
   readonly argAt?: (index: number) => Position;
   readonly netConf: { readonly text: string; readonly file: string };
   readonly env: Readonly<Record<string, string>>;
+  /** The DaemonSet's updateStrategy: RollingUpdate (apps/v1's default) or OnDelete. */
+  readonly updateStrategy: "RollingUpdate" | "OnDelete";
 }
 
 export interface DnsSettings {

@@ -21,3 +21,7 @@ export const daemonSetPodName = (seed: string, ds: string, node: string): string
 /** The ReplicaSet of a Deployment (its pod-template-hash) and its i-th pod. */
 export const replicaSetName = (seed: string, deploy: string): string => `${deploy}-${randomSuffix(seed, `${deploy}/hash`, 10)}`;
 export const replicaPodName = (seed: string, deploy: string, i: number): string => `${replicaSetName(seed, deploy)}-${randomSuffix(seed, `${deploy}/${i}`)}`;
+
+/** The kube-flannel-ds pod on a node; each replacement (generation) is a new pod with a new name. */
+export const flannelPodName = (seed: string, node: string, generation: number): string =>
+  daemonSetPodName(seed, "kube-flannel-ds", generation === 0 ? node : `${node}#${generation}`);

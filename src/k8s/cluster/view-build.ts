@@ -7,11 +7,11 @@
  */
 import { formatIpv4, formatPrefix } from "../../core/ip.js";
 import type { BuiltNode } from "./build.js";
-import { CREATED } from "./build.js";
+import { CREATED, type ComponentState } from "./build.js";
 import type { PlacedPod, ServiceEndpoint } from "./endpoints.js";
 import { serviceKey } from "./endpoints.js";
 import type { ClusterModel } from "./model.js";
-import { daemonSetPodName, replicaSetName } from "./names.js";
+import { daemonSetPodName, flannelPodName, replicaSetName } from "./names.js";
 import type { AllocatedService } from "./services.js";
 import type { ClusterView, EndpointsView, NodeView, PodView, ServiceView } from "./view.js";
 
@@ -32,13 +32,17 @@ export function clusterView(
   services: readonly AllocatedService[],
   endpoints: ReadonlyMap<string, readonly ServiceEndpoint[]>,
   flannelLog: (nodeIndex: number) => string[],
+  cs: ComponentState,
 ): ClusterView {
+  // Times are stored relative to this state's own moment, so AGE counts from it.
+  const now = cs.now ?? 0;
+  const rel = (t: number): number => t - now;
   const nodeViews = nodes.map((b): NodeView => ({
     name: b.node.name,
     roles: b.node.role === "control-plane" ? ["control-plane"] : [],
     internalIP: formatIpv4(b.internalIP),
     ready: true,
-    createdAt: CREATED.nodes,
+    createdAt: rel(CREATED.nodes),
     kubeletVersion: VERSIONS.kubelet,
     osImage: VERSIONS.osImage,
     kernelVersion: VERSIONS.kernel,
@@ -48,7 +52,7 @@ export function clusterView(
   const pods: PodView[] = [];
   const hostPod = (namespace: string, name: string, b: BuiltNode, labels: Record<string, string>, owner: string | undefined, extra: Partial<PodView> = {}): PodView => ({
     namespace, name, node: b.node.name, ip: formatIpv4(b.internalIP), hostNetwork: true, status: "Running", ready: [1, 1], restarts: 0,
-    createdAt: CREATED.system, labels, netns: b.node.name, ...(owner ? { owner } : {}), ...extra,
+    createdAt: rel(CREATED.system), labels, netns: b.node.name, ...(owner ? { owner } : {}), ...extra,
   });
   nodes.forEach((b, i) => {
     if (b.node.role === "control-plane") {
@@ -59,11 +63,12 @@ export function clusterView(
     pods.push(hostPod("kube-system", daemonSetPodName(m.seed, "kube-proxy", b.node.name), b, { "k8s-app": "kube-proxy" }, "DaemonSet/kube-proxy"));
     const f = b.flannel;
     const crashed = f?.kind === "exited";
-    pods.push(hostPod("kube-flannel", daemonSetPodName(m.seed, "kube-flannel-ds", b.node.name), b, { app: "flannel", "k8s-app": "flannel", tier: "node" }, "DaemonSet/kube-flannel-ds", {
+    pods.push(hostPod("kube-flannel", flannelPodName(m.seed, b.node.name, cs.flannelGen?.get(b.node.name) ?? 0), b, { app: "flannel", "k8s-app": "flannel", tier: "node" }, "DaemonSet/kube-flannel-ds", {
       status: crashed ? "CrashLoopBackOff" : "Running",
       ready: crashed ? [0, 1] : [1, 1],
       restarts: crashed ? CRASH_RESTARTS : 0,
       logs: flannelLog(i),
+      createdAt: rel(cs.flannelStartedAt?.get(b.node.name) ?? CREATED.system),
     }));
   });
   for (const p of placed) {
@@ -79,7 +84,7 @@ export function clusterView(
       status: networked ? "Running" : "ContainerCreating",
       ready: networked ? [1, 1] : [0, 1],
       restarts: 0,
-      createdAt: owner ? CREATED.system : CREATED.pods,
+      createdAt: rel(owner ? CREATED.system : CREATED.pods),
       labels: p.pod.labels,
       netns: p.netns ?? p.pod.node,
       ...(owner ? { owner } : {}),
@@ -100,7 +105,7 @@ export function clusterView(
     ports: s.ports.map((p) => ({ protocol: p.protocol, port: p.port, targetPort: p.targetPort, ...(p.name !== undefined ? { name: p.name } : {}), ...(p.nodePort !== undefined ? { nodePort: p.nodePort } : {}) })),
     ...(s.selector ? { selector: s.selector } : {}),
     sessionAffinity: s.sessionAffinity,
-    createdAt: s.createdAt,
+    createdAt: rel(s.createdAt),
   }));
   const endpointViews = services.map((s): EndpointsView => {
     const list = endpoints.get(serviceKey(s)) ?? [];
@@ -110,7 +115,7 @@ export function clusterView(
       name: s.name,
       addresses: ips.map((e) => ({ ip: formatIpv4(e.ip), ready: true, ...(e.node !== undefined ? { nodeName: e.node } : {}), ...(e.pod !== undefined ? { pod: e.pod } : {}) })),
       ports: [...new Map(list.map((e) => [`${e.portName ?? ""}/${e.port}/${e.protocol}`, { port: e.port, protocol: e.protocol, ...(e.portName !== undefined ? { name: e.portName } : {}) }])).values()],
-      createdAt: s.createdAt,
+      createdAt: rel(s.createdAt),
     };
   });
   return { nodes: nodeViews, pods: pods.sort(byKey), services: serviceViews.sort(byKey), endpoints: endpointViews.sort(byKey), domain: m.domain };

@@ -41,6 +41,11 @@ export interface FlannelNodeInput {
   readonly podCIDR?: Prefix;
   /** The node's annotations when flanneld starts (a restart finds its earlier ones). */
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * The args this node's flanneld was started with, when they differ from the DaemonSet's
+   * current ones (an edited OnDelete DaemonSet whose pod here was not deleted yet).
+   */
+  readonly args?: readonly string[];
 }
 
 export interface FlannelClusterInput {
@@ -109,7 +114,15 @@ export function buildFlannel(input: FlannelClusterInput): Result<FlannelCluster>
     : allocatePodCidrs(conf.value, input.nodes, { file: input.netConf.file, line: 1, column: 1 });
   if (!podCidrs.ok) return fail(podCidrs.issues);
 
-  const results = input.nodes.map((n) => startNode(n, opts, conf.value, keys.value, podCidrs.value.get(n.name), input));
+  const optsOf = new Map<string, FlannelOpts>();
+  for (const n of input.nodes) {
+    if (n.args === undefined) continue;
+    const own = parseFlannelArgs(n.args, input.env, argsAt);
+    if (own.ok) optsOf.set(n.name, own.value.opts);
+    else issues.push(...own.issues);
+  }
+  if (issues.length > 0) return fail(issues);
+  const results = input.nodes.map((n) => startNode(n, optsOf.get(n.name) ?? opts, conf.value, keys.value, podCidrs.value.get(n.name), input));
   // Our own rules text always parses; if it ever does not, say so rather than drop the rules.
   const ruleIssues = results.flatMap((r) => ("ruleIssues" in r ? r.ruleIssues : []));
   if (ruleIssues.length > 0) return fail(ruleIssues);

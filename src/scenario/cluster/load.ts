@@ -20,6 +20,8 @@ import type { Path, SourceMap } from "../yaml-positions.js";
 import { check } from "../zod-issues.js";
 import type { ClusterFile } from "./schema.js";
 import { clusterFileSchema } from "./schema.js";
+import type { ClusterState } from "../../k8s/cluster/timeline.js";
+import { parsePhases, phaseWorlds } from "./phases.js";
 import { netnsNameText } from "../values.js";
 
 /** kube-flannel.yml's container args. */
@@ -37,7 +39,23 @@ export function loadCluster(value: unknown, file: string, src: SourceMap, sink: 
   if (f === undefined) return undefined;
   const model = toModel(f, file, src, sink);
   if (model === undefined || sink.count > 0) return undefined;
-  const built = buildCluster(model);
+  const phases = parsePhases(f, src, sink);
+  if (sink.count > 0) return undefined;
+  const worlds = phaseWorlds(model, phases, (s) => worldOf(s, f, file, src, sink));
+  if (worlds === undefined || sink.count > 0) return undefined;
+  const start = worlds[0]!.world;
+  const names = start.namespaces.map((n) => n.name);
+  (f.probes ?? []).forEach((p, i) => {
+    if (!names.includes(p.from)) sink.add("unknown-namespace", `"from": unknown node or pod "${p.from}"; expected one of: ${names.join(", ")}`, src.at(["probes", i, "from"]));
+  });
+  if (sink.count > 0) return undefined;
+  return f.timeline === undefined ? start : { ...start, phases: worlds };
+}
+
+/** The namespaces for one state of the cluster: the builders' output, then what was typed on each node. */
+function worldOf(state: ClusterState, f: ClusterFile, file: string, src: SourceMap, sink: IssueSink): WorldSpec | undefined {
+  const m = state.model;
+  const built = buildCluster(m, { flannelArgs: state.flannelArgs, flannelGen: state.flannelGen, flannelStartedAt: state.flannelStartedAt, now: state.now });
   if (!built.ok) {
     const inNetConf = src.scalarLocator(["cluster", "flannel", "netConf"]);
     const text = f.cluster?.flannel?.netConf ?? "";
@@ -49,17 +67,14 @@ export function loadCluster(value: unknown, file: string, src: SourceMap, sink: 
     return undefined;
   }
   let world = built.value.world;
-  for (const n of model.nodes) {
+  for (const n of m.nodes) {
     if (Object.keys(n.sysctls).length > 0) {
       world = { ...world, namespaces: world.namespaces.map((ns) => (ns.name === n.name ? { ...ns, sysctls: { ...ns.sysctls, ...n.sysctls } } : ns)) };
     }
     world = runCommands(world, n.name, n.commands, sink);
+    world = runCommands(world, n.name, (state.typed.get(n.name) ?? []).map((a) => ({ text: a.text, at: a.locate })), sink);
   }
-  const names = world.namespaces.map((n) => n.name);
-  (f.probes ?? []).forEach((p, i) => {
-    if (!names.includes(p.from)) sink.add("unknown-namespace", `"from": unknown node or pod "${p.from}"; expected one of: ${names.join(", ")}`, src.at(["probes", i, "from"]));
-  });
-  return sink.count > 0 ? undefined : world;
+  return world;
 }
 
 function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink): ClusterModel | undefined {
@@ -207,6 +222,7 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
       // net-conf.json errors point into the ConfigMap text; its own file name says where it sits.
       netConf: { text: c.flannel?.netConf ?? defaultNetConf(podCIDR), file: c.flannel?.netConf !== undefined ? netConfMarker(file) : "net-conf.json" },
       env: c.flannel?.env ?? {},
+      updateStrategy: c.flannel?.updateStrategy ?? "RollingUpdate",
     },
     kubeProxy: {
       clusterCIDR: c.kubeProxy?.clusterCIDR ?? formatPrefix(podCIDR),

@@ -48,6 +48,8 @@ export const flannelSchema = strict({
   /** net-conf.json as in the kube-flannel-cfg ConfigMap; default Network = podCIDR, Backend vxlan. */
   netConf: z.string().optional(),
   env: z.record(z.string(), z.string()).optional(),
+  /** The DaemonSet's updateStrategy: RollingUpdate (default) restarts every flannel pod when the args are edited; OnDelete waits for each pod to be deleted. */
+  updateStrategy: z.enum(["RollingUpdate", "OnDelete"]).optional(),
 });
 
 export const kubeProxySchema = strict({
@@ -143,6 +145,23 @@ export const virtualboxSchema = strict({
   lans: z.array(lanSchema).optional(),
 });
 
+export const actionSchema = strict({
+  /** The node the command is typed on (kubectl on a control-plane node). */
+  on: name,
+  /** What the person typed: `kubectl …`, `sudo reboot`, `ip route add …`, `sysctl -w …`. */
+  run: z.string().min(1),
+  /** For `kubectl edit ds kube-flannel-ds`: the container args as saved in the editor. */
+  args: z.array(z.string()).optional(),
+});
+
+export const phaseSchema = strict({
+  phase: z.string().min(1),
+  /** Virtual seconds from the start; default 60 after the previous phase (0 for the first). */
+  at: fromNumber((n) => intInRange(n, 0, 10_000_000, "time in seconds")).optional(),
+  description: z.string().optional(),
+  actions: z.array(actionSchema).optional(),
+});
+
 /** The whole file. `kind: cluster` tells it from a low-level scenario. */
 export const clusterFileSchema = strict({
   kind: z.literal("cluster"),
@@ -154,6 +173,7 @@ export const clusterFileSchema = strict({
   cluster: clusterSettingsSchema.optional(),
   pods: z.array(podSchema).optional(),
   services: z.array(serviceSchema).optional(),
+  timeline: z.array(phaseSchema).optional(),
   probes: z.array(probeSchema).optional(),
 });
 

@@ -1,0 +1,126 @@
+/**
+ * A cluster's timeline as the control plane sees it: what a person did, phase after phase, and
+ * what each component does about it. Pure state changes on the model; the namespaces of a phase
+ * are built from the state by the cluster builder, as at the start.
+ *
+ *  - Editing the kube-flannel DaemonSet's args changes its pod template. With the apps/v1
+ *    default `RollingUpdate`, the controller replaces every flannel pod, so each node's flanneld
+ *    restarts with the new args; with `OnDelete`, a node keeps the args it started with until
+ *    its pod is deleted.
+ *  - Deleting a DaemonSet pod (flannel, kube-proxy) makes the controller start a new one: flanneld
+ *    re-selects its interface and re-announces its lease, kube-proxy does a full sync. Deleting
+ *    any other pod removes it (no Deployment recreates it): endpoints and rules follow.
+ *  - `reboot` clears what does not survive a reboot: the `ip`/`sysctl` changes typed on that node
+ *    (iproute2 and sysctl -w write only the running kernel), and conntrack; the components start
+ *    again with the state they find.
+ *
+ * Not modelled yet, and refused when written: entries a flanneld leaves behind when a peer's
+ * lease goes away (it never deletes them), a flannel pod that stays down, iptables changes by hand.
+ */
+import type { Position } from "../../core/issue.js";
+import type { ClusterModel, ClusterPod } from "./model.js";
+
+export type TimelineAction =
+  | { readonly kind: "edit-flannel-args"; readonly args: readonly string[]; readonly at: Position }
+  | { readonly kind: "delete-pods"; readonly namespace: string; readonly names?: readonly string[]; readonly selector?: Readonly<Record<string, string>>; readonly at: Position }
+  | { readonly kind: "restart-daemonset"; readonly namespace: string; readonly name: string; readonly at: Position }
+  | { readonly kind: "reboot"; readonly node: string; readonly at: Position }
+  | { readonly kind: "node-command"; readonly node: string; readonly text: string; readonly locate: (index: number) => Position; readonly at: Position };
+
+export interface Phase {
+  readonly name: string;
+  /** Virtual seconds from the scenario's start. */
+  readonly time: number;
+  readonly actions: readonly TimelineAction[];
+  readonly at: Position;
+}
+
+export interface ClusterState {
+  /** The desired state: the DaemonSet's args, the pods that exist. */
+  readonly model: ClusterModel;
+  /** The args each node's running flanneld was started with. */
+  readonly flannelArgs: ReadonlyMap<string, readonly string[]>;
+  /** `ip`/`bridge`/`sysctl` lines typed on each node since its last boot, in order. */
+  readonly typed: ReadonlyMap<string, readonly Extract<TimelineAction, { kind: "node-command" }>[]>;
+  /** How many times each node's flannel pod has been replaced (a new pod, a new name). */
+  readonly flannelGen: ReadonlyMap<string, number>;
+  /** When each node's current flannel pod started (virtual seconds). */
+  readonly flannelStartedAt: ReadonlyMap<string, number>;
+  /** Virtual seconds now (the time of the phase being applied). */
+  readonly now: number;
+}
+
+export function initialState(model: ClusterModel): ClusterState {
+  return { model, flannelArgs: new Map(model.nodes.map((n) => [n.name, model.flannel.args])), typed: new Map(), flannelGen: new Map(), flannelStartedAt: new Map(), now: 0 };
+}
+
+/** The namespaces the DaemonSets run in, and which node a DaemonSet pod of each is on. */
+export const FLANNEL_NS = "kube-flannel";
+export const FLANNEL_DS = "kube-flannel-ds";
+
+/** What one action does to the state, and a line saying so (`podpath run` prints it). */
+export function applyAction(s: ClusterState, a: TimelineAction, flannelPodNode: (name: string) => string | undefined): { readonly state: ClusterState; readonly said: string } {
+  switch (a.kind) {
+    case "edit-flannel-args": {
+      const model = { ...s.model, flannel: { ...s.model.flannel, args: a.args } };
+      if (s.model.flannel.updateStrategy === "OnDelete") {
+        return { state: { ...s, model }, said: `DaemonSet ${FLANNEL_DS} edited (OnDelete): running flannel pods keep their args until deleted` };
+      }
+      const flannelArgs = new Map(s.model.nodes.map((n) => [n.name, a.args] as const));
+      return { state: { ...s, model, flannelArgs, ...restarted(s, s.model.nodes.map((n) => n.name)) }, said: `DaemonSet ${FLANNEL_DS} edited: the rolling update restarts flanneld on every node with ${a.args.join(" ")}` };
+    }
+    case "restart-daemonset": {
+      if (a.namespace === FLANNEL_NS && a.name === FLANNEL_DS) {
+        const flannelArgs = new Map(s.model.nodes.map((n) => [n.name, s.model.flannel.args] as const));
+        return { state: { ...s, flannelArgs, ...restarted(s, s.model.nodes.map((n) => n.name)) }, said: `flanneld restarted on every node` };
+      }
+      return { state: s, said: `kube-proxy restarted on every node: full resync` };
+    }
+    case "delete-pods": {
+      const flannelArgs = new Map(s.flannelArgs);
+      const nodes: string[] = [];
+      if (a.namespace === FLANNEL_NS) {
+        for (const n of s.model.nodes) {
+          const byName = a.names?.some((x) => flannelPodNode(x) === n.name) ?? false;
+          const bySelector = a.selector !== undefined && Object.entries(a.selector).every(([k, v]) => FLANNEL_LABELS[k] === v);
+          if (byName || bySelector) {
+            flannelArgs.set(n.name, s.model.flannel.args);
+            nodes.push(n.name);
+          }
+        }
+        return { state: { ...s, flannelArgs, ...restarted(s, nodes) }, said: `flannel pods deleted; new ones start on ${nodes.join(", ") || "no node"} with ${s.model.flannel.args.join(" ")}` };
+      }
+      const gone = (p: ClusterPod): boolean =>
+        p.namespace === a.namespace && ((a.names?.includes(p.name) ?? false) || (a.selector !== undefined && Object.entries(a.selector).every(([k, v]) => p.labels[k] === v)));
+      const removed = s.model.pods.filter(gone);
+      const model = { ...s.model, pods: s.model.pods.filter((p) => !gone(p)) };
+      return { state: { ...s, model }, said: `pods deleted: ${removed.map((p) => p.name).join(", ") || "none matched"}; endpoints and kube-proxy rules follow` };
+    }
+    case "reboot": {
+      const typed = new Map(s.typed);
+      typed.delete(a.node);
+      const flannelArgs = new Map(s.flannelArgs);
+      flannelArgs.set(a.node, s.model.flannel.args);
+      return { state: { ...s, typed, flannelArgs, ...restarted(s, [a.node]) }, said: `${a.node} rebooted: typed ip/sysctl changes and conntrack are gone; flanneld, kubelet and kube-proxy start again` };
+    }
+    case "node-command": {
+      const typed = new Map(s.typed);
+      typed.set(a.node, [...(typed.get(a.node) ?? []), a]);
+      return { state: { ...s, typed }, said: `${a.node}$ ${a.text}` };
+    }
+  }
+}
+
+/** The labels of kube-flannel.yml's pod template. */
+export const FLANNEL_LABELS: Readonly<Record<string, string>> = { app: "flannel", "k8s-app": "flannel", tier: "node" };
+
+/** New flannel pods on `nodes`: a new generation (name) and start time each. */
+function restarted(s: ClusterState, nodes: readonly string[]): Pick<ClusterState, "flannelGen" | "flannelStartedAt"> {
+  const gen = new Map(s.flannelGen);
+  const started = new Map(s.flannelStartedAt);
+  for (const n of nodes) {
+    gen.set(n, (gen.get(n) ?? 0) + 1);
+    started.set(n, s.now);
+  }
+  return { flannelGen: gen, flannelStartedAt: started };
+}
