@@ -6,12 +6,17 @@
  * lookup in connect() failing before anything is sent). A failed sendmsg() (EPERM when OUTPUT
  * drops or rejects the request) is handled as pinger() does: it reads one error from the
  * socket's error queue and prints `ping: sendmsg: …` only if there was one — a REJECT's ICMP
- * error is there by then, a DROP leaves the queue empty and ping silent.
+ * error is there by then, a DROP leaves the queue empty and ping silent. A host name is
+ * resolved first (apps/resolver.ts): `ping: NAME: <gai_strerror>` and exit 2 when that fails,
+ * else the canonical name heads the output. Not modelled: the reverse lookup iputils does for
+ * each reply's source when the target was a name (reply lines show the address only).
  */
 import type { Ipv4 } from "../core/ip.js";
 import { formatIpv4, parseIpv4 } from "../core/ip.js";
-import type { App } from "./app.js";
+import type { App, AppIo } from "./app.js";
+import type { ParsedArgs } from "./args.js";
 import { num, parseArgs, strerror } from "./args.js";
+import { GAI_STRERROR, getaddrinfo } from "./resolver.js";
 import { pingOpen } from "../sock/ping.js";
 import type { SockError } from "../sock/table.js";
 import { resumeTask } from "../sock/task.js";
@@ -33,12 +38,20 @@ export const pingApp: App = (argv, io) => {
     io.exit(1);
     return;
   }
-  const dst = parseIpv4(target);
-  if (dst === undefined) {
-    io.err(`ping: ${target}: Name or service not known\n`);
-    io.exit(2);
-    return;
-  }
+  // getaddrinfo() first (apps/resolver.ts); ping names the host by its canonical name from then on.
+  getaddrinfo(io.ns, target, (r) => {
+    if (io.exited) return;
+    if (!r.ok) {
+      io.err(`ping: ${target}: ${GAI_STRERROR[r.error]}\n`);
+      io.exit(2);
+      return;
+    }
+    pingTo(a, io, r.addrs[0]!, r.canonical);
+  });
+};
+
+/** Pings `dst`, named `hostname` in its output, with the options in `a`. */
+function pingTo(a: ParsedArgs, io: AppIo, dst: Ipv4, hostname: string): void {
   const count = num(a.flags.get("-c"), Infinity);
   const waitMs = num(a.flags.get("-W"), 10) * 1000;
   const deadlineMs = a.flags.has("-w") ? num(a.flags.get("-w"), 0) * 1000 : undefined;
@@ -74,14 +87,14 @@ export const pingApp: App = (argv, io) => {
   let lastSend = start;
   let finished = false;
 
-  io.out(`PING ${target} (${formatIpv4(dst)}) ${src !== undefined ? `from ${formatIpv4(src)} : ` : ""}${size}(${size + 28}) bytes of data.\n`);
+  io.out(`PING ${hostname} (${formatIpv4(dst)}) ${src !== undefined ? `from ${formatIpv4(src)} : ` : ""}${size}(${size + 28}) bytes of data.\n`);
   const finish = () => {
     if (finished) return;
     finished = true;
     sock.close();
     const ms = Math.round(lastSend - start);
     const loss = transmitted === 0 ? 0 : ((transmitted - received) * 100) / transmitted;
-    io.out(`\n--- ${target} ping statistics ---\n`);
+    io.out(`\n--- ${hostname} ping statistics ---\n`);
     io.out(`${transmitted} packets transmitted, ${received} received${errors ? `, +${errors} errors` : ""}, ${fmtG(loss)}% packet loss, time ${ms}ms\n`);
     if (received > 0) {
       const min = Math.min(...rtts);
@@ -149,7 +162,7 @@ export const pingApp: App = (argv, io) => {
   };
   if (deadlineMs !== undefined) world.after(deadlineMs, finish);
   sendNext();
-};
+}
 
 /** iputils prints rtt with 3 decimals below 10 ms, 2 below 100 ms, 1 below 1 s, whole ms above. */
 function fmtRtt(ms: number): string {

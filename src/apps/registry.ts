@@ -12,6 +12,8 @@ import { bridgeApp } from "../views/bridge.js";
 import { iptablesApp } from "./iptables.js";
 import { iptablesRestoreApp, iptablesSaveApp } from "./iptables-save.js";
 import { conntrackApp } from "./conntrack.js";
+import { nslookupApp } from "./nslookup.js";
+import { digApp } from "./dig.js";
 import { kubectlApp } from "./kubectl.js";
 import { routeApp } from "./route.js";
 import { catApp } from "./cat.js";
@@ -27,6 +29,8 @@ const APPS: Readonly<Record<string, App>> = {
   "iptables-save": iptablesSaveApp,
   "iptables-restore": iptablesRestoreApp,
   conntrack: conntrackApp,
+  nslookup: nslookupApp,
+  dig: digApp,
   kubectl: kubectlApp,
   route: routeApp,
   cat: catApp,

@@ -9,6 +9,7 @@
  */
 import * as z from "zod";
 import { OUTCOMES } from "../netns/spec.js";
+import type { Ipv4 } from "../core/ip.js";
 import type { Value } from "./values.js";
 import {
   deviceMacText,
@@ -136,11 +137,54 @@ export const fdbSchema = strict({
   permanent: z.boolean().optional(),
 });
 
+/** A DNS name as a zone holds it: lower-case, without trailing dot, LDH labels of 1–63 octets. */
+function dnsNameText(text: string): Value<string> {
+  const name = text.toLowerCase().replace(/\.$/, "");
+  const label = /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/;
+  if (name !== "" && name.length <= 253 && name.split(".").every((l) => label.test(l))) return { ok: true, value: name };
+  return { ok: false, code: "bad-value", message: `${JSON.stringify(text)} is not a DNS name (labels of letters, digits and hyphens, separated by dots)` };
+}
+
+const dnsName = fromText(dnsNameText);
+
+/**
+ * A dns listener's zone: `domain`, and `records` mapping each name to one address or a list.
+ * Records are checked one by one, so every bad name and address is reported, not the first.
+ */
+export const dnsZoneSchema = strict({
+  domain: dnsName,
+  records: z.record(z.string(), z.unknown()),
+}).transform((zone, ctx) => {
+  const records: Record<string, Ipv4[]> = {};
+  const issue = (path: (string | number)[], v: { code: string; message: string }, input: unknown) =>
+    ctx.issues.push({ code: "custom", message: v.message, input, path: ["records", ...path], params: { code: v.code } });
+  for (const [key, value] of Object.entries(zone.records)) {
+    const n = dnsNameText(key);
+    if (!n.ok) issue([key], n, key);
+    else if (n.value !== zone.domain && !n.value.endsWith(`.${zone.domain}`)) issue([key], { code: "bad-value", message: `${JSON.stringify(key)} is not under the zone's domain ${zone.domain}` }, key);
+    const list = Array.isArray(value) ? value : [value];
+    const addrs: Ipv4[] = [];
+    list.forEach((a, i) => {
+      const path = Array.isArray(value) ? [key, i] : [key];
+      const v = typeof a === "string" ? ipv4Text(a) : ({ ok: false, code: "wrong-type", message: `expected an IPv4 address, found ${JSON.stringify(a) ?? "nothing"}` } as const);
+      if (v.ok) addrs.push(v.value);
+      else issue(path, v, a);
+    });
+    if (n.ok) records[n.value] = [...(records[n.value] ?? []), ...addrs];
+  }
+  return { domain: zone.domain, records };
+});
+
 export const listenerSchema = strict({
-  kind: z.enum(["http", "tcp", "udp"]),
+  kind: z.enum(["http", "tcp", "udp", "dns"]),
   port: fromNumber(portValue),
   addr: ipv4.optional(),
   body: z.string().optional(),
+  zone: dnsZoneSchema.optional(),
+}).superRefine((l, ctx) => {
+  // A name server needs to know its names; only a name server has a zone.
+  if (l.kind === "dns" && l.zone === undefined) ctx.issues.push({ code: "custom", message: 'a dns listener needs a "zone" (domain and records)', input: l, path: [], params: { code: "missing-key" } });
+  if (l.kind !== "dns" && l.zone !== undefined) ctx.issues.push({ code: "custom", message: `only a dns listener has a zone, not a ${l.kind} listener`, input: l.zone, path: ["zone"], params: { code: "bad-value" } });
 });
 
 /** sysctl values are strings in the spec; numbers are what people write. */

@@ -156,7 +156,7 @@ export function applyListeners(b: Builder, ns: NsInput): void {
     const p: Path = [...ns.path, "listeners", i];
     const l = check(listenerSchema, raw, p, b.src, b.sink);
     if (l === undefined) return;
-    const entry = { kind: l.kind, port: l.port, body: l.body ?? "", at: b.src.at(p), ...(l.addr !== undefined ? { addr: l.addr } : {}) };
+    const entry = { kind: l.kind, port: l.port, body: l.body ?? "", at: b.src.at(p), ...(l.addr !== undefined ? { addr: l.addr } : {}), ...(l.zone !== undefined ? { zone: l.zone } : {}) };
     b.apply(ns.name, p, (w) => addListener(w, ns.name, entry));
   });
 }

@@ -91,7 +91,8 @@ export class SocketTable {
   }
 
   listener(proto: "tcp" | "udp", addr: number, port: number): ListenerSpec | undefined {
-    const fits = (l: ListenerSpec) => (proto === "udp" ? l.kind === "udp" : l.kind !== "udp") && l.port === port;
+    // A dns listener is bound on both protocols, as CoreDNS serves UDP and TCP :53.
+    const fits = (l: ListenerSpec) => (l.kind === "dns" || (proto === "udp" ? l.kind === "udp" : l.kind !== "udp")) && l.port === port;
     return this.listeners.find((l) => fits(l) && l.addr === addr) ?? this.listeners.find((l) => fits(l) && (l.addr === undefined || l.addr === 0));
   }
 }

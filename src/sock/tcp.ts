@@ -7,7 +7,8 @@
  * non-blocking connect(): poll for writable, then getsockopt(SO_ERROR), which reports a soft
  * error the last ACK drew meanwhile as the connect's failure. Only then does it send its
  * request. A listener answers a SYN with SYN-ACK and, once the request arrives, its body (an
- * HTTP response for `http`); a segment for no socket gets a reset (tcp_v4_send_reset).
+ * HTTP response for `http`, the DNS answer for `dns`: sock/dns-server.ts); a segment for no
+ * socket gets a reset (tcp_v4_send_reset).
  */
 import type { Ipv4 } from "../core/ip.js";
 import type { Netns } from "../netns/netns.js";
@@ -24,6 +25,7 @@ import type { TcpConn, TcpEvents } from "./table.js";
 import { ephemeralPort } from "./ports.js";
 import { tcpSendReset } from "./tcp-reset.js";
 import { expandBody } from "./listener-body.js";
+import { dnsListenerReply } from "./dns-server.js";
 import { resumeTask } from "./task.js";
 
 export interface TcpConnectHandle {
@@ -202,6 +204,9 @@ function serverSegment(ns: Netns, skb: Skb, conn: TcpConn, seg: TcpSegment, key:
   const body = expandBody(l.body, { peerIp: conn.raddr, peerPort: conn.rport, localIp: conn.laddr, localPort: conn.lport });
   if (l.kind === "tcp" && first) reply = body;
   if (l.kind === "http" && seg.data.length > 0) reply = httpResponse(l, body);
+  // One framed query per connection; the server closes after answering, which the client sees
+  // as CoreDNS's answer followed by the end of the stream.
+  if (l.kind === "dns" && seg.data.length > 0) reply = dnsListenerReply(l, seg.data, "tcp");
   if (reply === undefined) return;
   conn.ack = seg.seq + seg.data.length;
   // The response, then the FIN of close() in a segment of its own, as Linux sends them.

@@ -19,6 +19,7 @@ import { vxlanRcv } from "../link/vxlan.js";
 import type { DatagramEvents, UdpSock } from "./table.js";
 import { ephemeralPort } from "./ports.js";
 import { expandBody } from "./listener-body.js";
+import { dnsListenerReply } from "./dns-server.js";
 
 export function udpRcv(ns: Netns, skb: Skb): void {
   const pkt = skb.pkt;
@@ -33,11 +34,13 @@ export function udpRcv(ns: Netns, skb: Skb): void {
   }
   const l = ns.sockets.listener("udp", pkt.dst, dgram.dport);
   if (l) {
-    skb.trace.end({ kind: "delivered", at, to: `udp listener *:${l.port}` });
+    skb.trace.end({ kind: "delivered", at, to: `udp listener ${l.kind === "dns" ? "dns " : ""}*:${l.port}` });
+    const data = l.kind === "dns" ? dnsListenerReply(l, typeof dgram.data === "string" ? dgram.data : "", "udp") : expandBody(l.body, { peerIp: pkt.src, peerPort: dgram.sport, localIp: l.addr ?? 0, localPort: l.port });
+    if (data === undefined) return; // not a DNS query: the server ignores it
     const r = routeOutput(ns, pkt.src, { src: pkt.dst });
     if (!r.ok) return;
-    const reply: Ipv4Packet = { kind: "ipv4", src: pkt.dst, dst: pkt.src, ttl: defaultTtl(ns), id: ns.ipId++, tos: 0, df: true, payload: { kind: "udp", sport: dgram.dport, dport: dgram.sport, data: expandBody(l.body, { peerIp: pkt.src, peerPort: dgram.sport, localIp: l.addr ?? 0, localPort: l.port }) } };
-    ipSendRouted(ns, reply, r, ns.world.log.start("udp reply", packetSummary(reply), ns.world.now, skb.trace));
+    const reply: Ipv4Packet = { kind: "ipv4", src: pkt.dst, dst: pkt.src, ttl: defaultTtl(ns), id: ns.ipId++, tos: 0, df: true, payload: { kind: "udp", sport: dgram.dport, dport: dgram.sport, data } };
+    ipSendRouted(ns, reply, r, ns.world.log.start(l.kind === "dns" ? "dns reply" : "udp reply", packetSummary(reply), ns.world.now, skb.trace));
     return;
   }
   skb.trace.end({ kind: "no-listener", at, proto: "udp", port: dgram.dport });
