@@ -152,4 +152,16 @@ describe("podpath exec --at", () => {
     }
     expect([...bodies].sort()).toEqual(["You've hit kubia-nwjcc\n", "You've hit kubia-zcpbb\n"]);
   });
+
+  it("cluster DNS: CoreDNS on master1 is out of reach before the fix; after it, names resolve and curl by name answers", async () => {
+    const f = file();
+    const before = await runMain(["exec", f, "kubia-nwjcc", "--", "nslookup", "kubia"]);
+    expect(before.code).toBe(1);
+    expect(before.out.endsWith(";; no servers could be reached\n\n")).toBe(true);
+    const after = await runMain(["exec", "--at", "fixed", f, "kubia-nwjcc", "--", "nslookup", "kubia"]);
+    expect(after).toEqual({ code: 0, err: "", out: "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n" });
+    const curl = await runMain(["exec", "--at", "fixed", "--seed", "1", f, "kubia-nwjcc", "--", "curl", "-s", "http://kubia"]);
+    expect(curl.code).toBe(0);
+    expect(curl.out).toMatch(/^You've hit kubia-(nwjcc|zcpbb)\n$/);
+  });
 });

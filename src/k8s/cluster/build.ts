@@ -30,7 +30,7 @@ import { endpointsOf, kubeProxyServices, type PlacedPod } from "./endpoints.js";
 import { nodeResolvConf, podFiles } from "./files.js";
 import type { ClusterModel, ClusterNode, ClusterPod } from "./model.js";
 import { allocateServices, type AllocatedService } from "./services.js";
-import { systemPods } from "./system-pods.js";
+import { dnsListener, dnsZone, systemPods } from "./system-pods.js";
 import { clusterView } from "./view-build.js";
 
 /** Seconds before the scenario starts at which things were made (AGE in kubectl). */
@@ -154,7 +154,7 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
     for (const att of cni.value.pods) {
       const pod = mine.find((p) => p.namespace === att.pod.namespace && p.name === att.pod.name)!;
       placed.push({ pod, netns: att.netns.name, ip: att.ip });
-      const listeners = [...att.netns.listeners, ...podListeners(pod, system.dnsListeners(pod))];
+      const listeners = [...att.netns.listeners, ...podListeners(pod, (port) => system.servedByDns(pod, port))];
       spaces.set(att.netns.name, { ...att.netns, listeners, files: podFiles(m, pod, att.ip) });
     }
   }
@@ -164,6 +164,14 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
   const services = allocateServices(m, internalIPs, CREATED.system, CREATED.pods);
   if (!services.ok) return fail(services.issues);
   const endpoints = endpointsOf(services.value, placed);
+
+  // CoreDNS answers for the Services as they now are.
+  const zone = dnsZone(m, services.value, endpoints);
+  for (const p of placed) {
+    if (p.netns === undefined || !system.dnsPods.includes(p.pod)) continue;
+    const ns = spaces.get(p.netns)!;
+    spaces.set(p.netns, { ...ns, listeners: [...ns.listeners, dnsListener(zone)] });
+  }
 
   // The API server listens on every control-plane node (its endpoint in the kubernetes Service).
   for (const n of m.nodes.filter((x) => x.role === "control-plane")) {
@@ -231,7 +239,7 @@ function podNetnsNames(pods: readonly ClusterPod[], taken: ReadonlySet<string>):
   return out;
 }
 
-function podListeners(pod: ClusterPod, extra: readonly ListenerSpec[]): ListenerSpec[] {
+function podListeners(pod: ClusterPod, servedElsewhere: (port: number) => boolean): ListenerSpec[] {
   // `{pod}` is filled in now; `{peer_ip}` is left for the listener to fill per connection.
-  return [...pod.listen.map((l): ListenerSpec => ({ kind: l.kind, port: l.port, body: l.body.replaceAll("{pod}", pod.name) })), ...extra];
+  return pod.listen.filter((l) => !servedElsewhere(l.port)).map((l): ListenerSpec => ({ kind: l.kind, port: l.port, body: l.body.replaceAll("{pod}", pod.name) }));
 }

@@ -4,14 +4,39 @@
  * metrics on 9153 (the names and ports of kubeadm's CoreDNS manifest). The host-network pods
  * (static control-plane pods, kube-proxy, kube-flannel) are only API objects: see view-build.ts.
  */
-import type { ListenerSpec } from "../../netns/spec.js";
+import type { Ipv4 } from "../../core/ip.js";
+import { parseIpv4 } from "../../core/ip.js";
+import type { DnsZoneSpec, ListenerSpec } from "../../netns/spec.js";
+import type { ServiceEndpoint } from "./endpoints.js";
+import { serviceKey } from "./endpoints.js";
+import type { AllocatedService } from "./services.js";
 import type { ClusterModel, ClusterPod } from "./model.js";
 import { replicaPodName } from "./names.js";
 
 export interface SystemPods {
   readonly dnsPods: readonly ClusterPod[];
-  /** The servers a system pod runs, beyond its `listen` ports. */
-  dnsListeners(pod: ClusterPod): ListenerSpec[];
+  /** True for the ports CoreDNS's server plugin serves itself (53, UDP and TCP): no plain listener for them. */
+  servedByDns(pod: ClusterPod, port: number): boolean;
+}
+
+/**
+ * What CoreDNS's kubernetes plugin answers: an A record `<svc>.<ns>.svc.<domain>` per Service
+ * with a ClusterIP, and for a headless Service its endpoints' addresses.
+ */
+export function dnsZone(m: ClusterModel, services: readonly AllocatedService[], endpoints: ReadonlyMap<string, readonly ServiceEndpoint[]>): DnsZoneSpec {
+  const records: Record<string, Ipv4[]> = {};
+  for (const s of services) {
+    const name = `${s.name}.${s.namespace}.svc.${m.domain}`.toLowerCase();
+    const ip = parseIpv4(s.clusterIP);
+    const addrs = ip !== undefined ? [ip] : [...new Set((endpoints.get(serviceKey(s)) ?? []).map((e) => e.ip))];
+    if (addrs.length > 0) records[name] = addrs;
+  }
+  return { domain: m.domain, records };
+}
+
+/** The DNS server of a CoreDNS pod, on 53 (UDP and TCP). */
+export function dnsListener(zone: DnsZoneSpec): ListenerSpec {
+  return { kind: "dns", port: 53, body: "", zone };
 }
 
 export function systemPods(m: ClusterModel): SystemPods {
@@ -35,8 +60,5 @@ export function systemPods(m: ClusterModel): SystemPods {
     }
   }
   const isDns = new Set(dnsPods);
-  return {
-    dnsPods,
-    dnsListeners: (pod) => (isDns.has(pod) ? [] : []),
-  };
+  return { dnsPods, servedByDns: (pod, port) => isDns.has(pod) && port === 53 };
 }
