@@ -1,8 +1,9 @@
 /**
  * ip_rcv() and ip_rcv_finish() (net/ipv4/ip_input.c): drop frames that were not for this host,
  * run PREROUTING, take the input route decision, then hand the packet to local delivery or to
- * forwarding. A packet looped back through `lo` keeps the route it was sent with, as in the
- * kernel, so it is not routed (or source-checked) again.
+ * forwarding. A packet looped back through `lo`, or handed back by a vxlan device's local
+ * bypass, keeps the route it was sent with, as in the kernel, so it is not routed (or
+ * source-checked) again; a locally sent packet's output route has no input path (dst_discard).
  */
 import type { Device } from "../netns/device.js";
 import type { TraceHandle } from "../trace/recorder.js";
@@ -16,9 +17,9 @@ import { ipError } from "./ip-error.js";
 import { nfVerdictEnds } from "./nf.js";
 
 /**
- * What a packet keeps of its skb when it re-enters the IP layer: looped back through `lo`
- * (route, conntrack entry, mark), or passed up by a bridge after br_netfilter already ran
- * PREROUTING for it (`prerouted`, ip_sabotage_in).
+ * What a packet keeps of its skb when it re-enters the IP layer: looped back through `lo` or by
+ * vxlan_encap_bypass (route, conntrack entry, mark), or passed up by a bridge after br_netfilter
+ * already ran PREROUTING for it (`prerouted`, ip_sabotage_in).
  */
 export interface Looped {
   readonly rt?: Rt;
@@ -51,6 +52,11 @@ export function ipRcv(dev: Device, pkt: Ipv4Packet, pktType: PktType, trace: Tra
     skb.rt = decision.rt;
   }
   const rt = skb.rt!;
+  if (rt.kind === "output") {
+    // An output route's dst.input is dst_discard: a locally sent packet that came back in with it.
+    skb.trace.end({ kind: "dropped", at: { node: ns.name, stage: "ip_rcv_finish" }, reason: "the packet came back in with the route this host sent it by, which has no input path (dst_discard)" });
+    return;
+  }
   if (rt.kind === "local" || rt.kind === "broadcast") ipLocalDeliver(ns, skb);
   else ipForward(ns, skb);
 }

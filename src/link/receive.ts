@@ -22,7 +22,11 @@ export function classify(dst: Mac, own: Mac): PktType {
   return "otherhost";
 }
 
-export function netifReceive(dev: Device, frame: EthFrame, trace: TraceHandle, forcedType?: PktType): void {
+/**
+ * `carried`: what a frame handed over inside the host keeps of its skb (vxlan_encap_bypass keeps
+ * route, conntrack entry and mark); a bridge port ignores it.
+ */
+export function netifReceive(dev: Device, frame: EthFrame, trace: TraceHandle, forcedType?: PktType, carried?: Looped): void {
   const ns = dev.ns;
   if (!dev.up) {
     trace.end({ kind: "link-down", at: { node: ns.name, stage: "netif_receive_skb" }, dev: dev.name });
@@ -33,7 +37,7 @@ export function netifReceive(dev: Device, frame: EthFrame, trace: TraceHandle, f
     brHandleFrame(dev, frame, trace);
     return;
   }
-  deliverUp(dev, frame, trace, forcedType);
+  deliverUp(dev, frame, trace, forcedType, carried);
 }
 
 /** Past any rx_handler: classify and hand to the protocol. */

@@ -4,8 +4,13 @@
  * `local` (bound to `dev` when given). When that route says the remote VTEP is one of our own
  * addresses, encap_bypass_if_local() skips UDP entirely and hands the frame straight to the
  * local vxlan device with the same VNI and port (vxlan_encap_bypass) — the inner packet re-enters
- * this host's IP stack. Otherwise the frame is wrapped in UDP (port `dstport`, source port
- * hashed from the inner flow, 50 bytes of overhead) and sent like any local packet.
+ * this host's IP stack as the same skb: nothing scrubs it (no skb_scrub_packet, and vxlan keeps
+ * skb_dst: netif_keep_dst), so it keeps its conntrack entry and ctinfo, its mark and its route.
+ * PREROUTING's conntrack then ignores it (already attached), NAT replays the entry's binding, and
+ * ip_rcv_finish uses the route it was sent with instead of routing again (no rp_filter check);
+ * a forwarded packet therefore laps until its TTL runs out, all laps on the first lap's entry.
+ * Otherwise the frame is wrapped in UDP (port `dstport`, source port hashed from the inner flow,
+ * 50 bytes of overhead) and sent like any local packet.
  * Receive: UDP to the vxlan port → the device with the packet's VNI → loop check on the inner
  * source MAC → learning (if on) → the inner frame arrives on the vxlan device.
  */
@@ -14,6 +19,7 @@ import { ZERO_MAC, formatIpv4 } from "../core/ip.js";
 import type { Device } from "../netns/device.js";
 import type { Netns } from "../netns/netns.js";
 import type { Skb } from "../ipv4/skb.js";
+import type { Looped } from "../ipv4/rcv.js";
 import type { TraceHandle } from "../trace/recorder.js";
 import type { EthFrame, Ipv4Packet, VxlanPayload } from "../wire/packet.js";
 import { PROTO_UDP } from "../wire/packet.js";
@@ -23,7 +29,7 @@ import { ipSendRouted } from "../ipv4/local-out.js";
 import { defaultTtl } from "../ipv4/icmp.js";
 import { netifReceive } from "./receive.js";
 
-export function vxlanXmit(dev: Device, frame: EthFrame, trace: TraceHandle): void {
+export function vxlanXmit(dev: Device, frame: EthFrame, trace: TraceHandle, skb?: Skb): void {
   const ns = dev.ns;
   const vx = dev.vxlan!;
   const at = { node: ns.name, stage: "vxlan_xmit" };
@@ -41,10 +47,10 @@ export function vxlanXmit(dev: Device, frame: EthFrame, trace: TraceHandle): voi
     return;
   }
   const handles = dsts.map((_, i) => (i === 0 ? trace : trace.fork()));
-  dsts.forEach((remote, i) => xmitOne(ns, dev, frame, remote, handles[i]!));
+  dsts.forEach((remote, i) => xmitOne(ns, dev, frame, remote, handles[i]!, skb));
 }
 
-function xmitOne(ns: Netns, dev: Device, frame: EthFrame, remote: Ipv4, trace: TraceHandle): void {
+function xmitOne(ns: Netns, dev: Device, frame: EthFrame, remote: Ipv4, trace: TraceHandle, skb: Skb | undefined): void {
   const vx = dev.vxlan!;
   const at = { node: ns.name, stage: "vxlan_xmit_one" };
   const r = routeOutput(ns, remote, { ...(vx.local !== undefined ? { src: vx.local } : {}), ...(vx.lower ? { oif: vx.lower } : {}) });
@@ -62,9 +68,13 @@ function xmitOne(ns: Netns, dev: Device, frame: EthFrame, remote: Ipv4, trace: T
       kind: "encap-bypass",
       dev: dev.name,
       to: target.name,
-      why: `remote VTEP ${formatIpv4(remote)} is a local address of ${ns.name}: the frame is handed straight back to ${target.name} (encap_bypass_if_local), no UDP is sent`,
+      why: `remote VTEP ${formatIpv4(remote)} is a local address of ${ns.name}: the frame is handed straight back to ${target.name} (encap_bypass_if_local), no UDP is sent; the packet keeps its route, conntrack entry and mark`,
     });
-    ns.world.after(0, () => netifReceive(target, frame, trace, "host"));
+    // The skb itself goes round: its route, conntrack entry and mark come along (a clone per
+    // extra remote shares them). INVALID is no entry at all (_nfct NULL): conntrack looks again.
+    const ct = skb?.ct?.kind === "invalid" ? undefined : skb?.ct;
+    const kept: Looped | undefined = skb ? { mark: skb.mark, ...(skb.rt ? { rt: skb.rt } : {}), ...(ct ? { ct } : {}) } : undefined;
+    ns.world.after(0, () => netifReceive(target, frame, trace, "host", kept));
     return;
   }
   const inner = frame.payload;

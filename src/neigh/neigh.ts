@@ -39,14 +39,14 @@ function noArp(dev: Device): boolean {
 export function neighOutput(ns: Netns, dev: Device, nexthop: Ipv4, skb: Skb, broadcast = false): void {
   const ip = formatIpv4(nexthop);
   if (noArp(dev) || broadcast) {
-    devXmit(dev, { src: dev.mac, dst: broadcast ? BROADCAST_MAC : ZERO_MAC, payload: skb.pkt }, skb.trace);
+    devXmit(dev, { src: dev.mac, dst: broadcast ? BROADCAST_MAC : ZERO_MAC, payload: skb.pkt }, skb.trace, skb);
     return;
   }
   const key = neighKey(dev, nexthop);
   let e = ns.neigh.get(key);
   if (e && e.mac && e.state !== "incomplete" && e.state !== "failed") {
     skb.trace.step(ns.name, { kind: "neigh", dev: dev.name, ip, result: "hit", mac: e.mac, state: e.state.toUpperCase() });
-    devXmit(dev, { src: dev.mac, dst: e.mac, payload: skb.pkt }, skb.trace);
+    devXmit(dev, { src: dev.mac, dst: e.mac, payload: skb.pkt }, skb.trace, skb);
     return;
   }
   if (!e || e.state === "failed") {
@@ -100,6 +100,6 @@ export function neighUpdate(ns: Netns, dev: Device, ip: Ipv4, mac: Mac, create: 
   e.queue = [];
   for (const skb of queued) {
     skb.trace.step(ns.name, { kind: "neigh", dev: dev.name, ip: formatIpv4(ip), result: "resolved", mac, state: "REACHABLE" });
-    devXmit(dev, { src: dev.mac, dst: mac, payload: skb.pkt }, skb.trace);
+    devXmit(dev, { src: dev.mac, dst: mac, payload: skb.pkt }, skb.trace, skb);
   }
 }

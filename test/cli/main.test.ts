@@ -156,7 +156,7 @@ describe("podpath trace", () => {
   it("shows the command's packets and what they caused, then the tool's output", async () => {
     const r = await runMain(["trace", NAT, ...PING_LOOP]);
     expect(r.out).toMatch(/^pod1\$ ping -c 1 -W 1 10\.244\.2\.2 {4}\(scenario "vxlan underlay on the VirtualBox NAT interface", seed 1\)\n\n#1 ping: /);
-    expect(r.out).toContain("… the same 7 steps repeat 62 more times (ttl 63 → 1) …");
+    expect(r.out).toContain("… the same 6 steps repeat 62 more times (ttl 63 → 1) …");
     expect(r.out).toContain("✗ dropped at node1 ip_forward: TTL exceeded");
     expect(r.out).toMatch(/#\d+ icmp error: IP 10\.244\.1\.1 > 10\.244\.1\.2: ICMP time exceeded in-transit.* \(caused by #1, at [\d.]+ ms\)/);
     expect(r.out).not.toMatch(/^#\d+ arp:/m);
