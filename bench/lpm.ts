@@ -1,6 +1,7 @@
 /**
- * LPM benchmark suite: the fast range index against the linear reference and two npm peers, on
- * seeded DFZ-like tables of 100, 5,000, 100,000 and 1,000,000 prefixes (bench/tables.ts).
+ * LPM benchmark suite: the fast range index (its range layout up to 100,000 prefixes, its bitmap
+ * layout at 1,000,000) against the linear reference and two npm peers, on seeded DFZ-like tables
+ * of 100, 5,000, 100,000 and 1,000,000 prefixes (bench/tables.ts).
  *
  * Every (implementation, size) runs in its own fresh process (bench/lpm-worker.ts, compiled to
  * JavaScript first and run by plain node; `--via-tsx` runs it under tsx instead); the fast table
@@ -24,7 +25,7 @@ import type { BennyResult, ImplId, MeasureJob, ProbeResult, WorkerResult } from 
 import { ROOT, WORKER_MODE, compileWorkers, runWorker } from "./worker.js";
 
 const SIZES = [100, 5_000, 100_000, 1_000_000] as const;
-/** Array sizes for the memory probe: cache-resident, the fast table's size at 1 M prefixes, and DIR-24-8's. */
+/** Array sizes for the memory probe: cache-resident, the fast table's size at 1 M prefixes (7.6 MiB), and DIR-24-8's. */
 const PROBE_MIB = [1, 8, 16, 64];
 /** The fixed part of a fast table's size allowed on top of 16 B/prefix (as in test/conformance/lpm.test.ts). */
 const SIZE_CONSTANT = 1024;

@@ -6,9 +6,16 @@
  * as a partition of the address space into ranges, each carrying the value of its most specific
  * covering prefix, and that partition is small and searchable. Unlike DXR's fixed 2^16 or 2^20
  * direct table, k here grows with the number of ranges, so a 100-route namespace table costs
- * about 2 KiB and a million-prefix table about 9 bytes per prefix.
+ * about 2 KiB.
  *
- * Layout (two typed arrays, no per-route objects):
+ * Two layouts of the same ranges. This file holds the range layout below, used by every table
+ * up to a few hundred thousand prefixes. Big tables (from ~920 K ranges, ~480 K DFZ-like
+ * prefixes) get the bitmap layout of lpm-bitmap.ts instead: a 3 MiB index of /24-slot bitmaps
+ * and packed value codes, two dependent reads and no search per lookup, ~8 bytes per prefix at
+ * 1 M. `buildFastLpm` takes it whenever it costs at most a quarter more than the range layout,
+ * since at that size the range layout's dependent misses, not its bytes, limit the lookup rate.
+ *
+ * Range layout (two typed arrays, no per-route objects):
  *  - The address space is cut into R ranges sorted by start; each carries the value of the
  *    longest prefix covering it (-1 in gaps) and adjacent ranges with equal values are merged.
  *    Range 0 starts at 0.0.0.0. R <= 2N + 1 for N prefixes.
@@ -37,8 +44,9 @@
  *
  * Memory: 4 (words) + 17/16 (off) + 1/4 (base, 2^k <= R) ~= 5.3 bytes per range, so at most
  * ~10.6 N bytes + a constant (~600 B); seeded DFZ-like tables give ~1.8-2 ranges per prefix,
- * i.e. ~8.7-10.3 B/prefix. Two cases cost more: groups shrunk by a crowded region (at worst 4 + 2
- * bytes per bucket, so at most ~10 bytes per range), and caller values too large for k bits (a
+ * i.e. ~9-10.3 B/prefix where this layout is used (the bitmap layout, where chosen, costs at
+ * most 1.25 times what this one would). Two cases cost more: groups shrunk by a crowded region
+ * (at worst 4 + 2 bytes per bucket, so at most ~10 bytes per range), and caller values too large for k bits (a
  * 4-byte distinct-value table, and k may grow by one to fit its indices).
  *
  * The fields are `declare`d and assigned once in the constructor so V8 keeps the numeric ones as
@@ -46,6 +54,7 @@
  * tagged value, which cost about a third of the lookup rate in measurement).
  */
 import type { Lpm, LpmEntry } from "./lpm.js";
+import { buildBitmapLpm, planBitmap } from "./lpm-bitmap.js";
 import { checkEntry } from "./lpm-check.js";
 
 /** Smallest and largest index width in bits (2^27 buckets would mean ~64 M ranges). */
@@ -274,8 +283,24 @@ class RangeLpm implements Lpm {
   }
 }
 
-export function buildFastLpm(entries: readonly LpmEntry[]): Lpm {
+/** Below this many ranges the bitmap layout's 3 MiB index alone is over 1.25 times the range layout: not even planned. */
+const BITMAP_MIN_RANGES = 1 << 19;
+
+/** Which layout: the smaller one as described above ("auto"), or one forced (for tests). */
+export type FastLpmLayout = "auto" | "ranges" | "bitmap";
+
+/** What the range layout costs for `nr` ranges, near enough to choose between the layouts. */
+function rangeLayoutBytes(nr: number): number {
+  const buckets = 2 ** Math.max(K_MIN, bitsFor(nr) - 1);
+  return OBJECT_OVERHEAD + 2 * TYPED_ARRAY_OVERHEAD + 4 * (buckets / 16 + nr) + (17 / 16) * buckets;
+}
+
+export function buildFastLpm(entries: readonly LpmEntry[], layout: FastLpmLayout = "auto"): Lpm {
   const { count: nr, starts, values } = flatten(entries);
+  if (layout === "bitmap" || (layout === "auto" && nr >= BITMAP_MIN_RANGES)) {
+    const plan = planBitmap(nr, starts, values);
+    if (layout === "bitmap" || plan.bytes <= 1.25 * rangeLayoutBytes(nr)) return buildBitmapLpm(entries.length, plan);
+  }
 
   let maxValue = -1;
   for (let r = 0; r < nr; r++) if (values[r]! > maxValue) maxValue = values[r]!;

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { makeKeys, makeTable, mulberry32 } from "../../bench/tables.js";
 import { maskOf, parseIpv4, parsePrefix } from "../../src/core/ip.js";
 import { buildFastLpm, buildLinearLpm, type Lpm, type LpmBuilder, type LpmEntry } from "../../src/route/lpm.js";
+import { type FastLpmLayout } from "../../src/route/lpm-fast.js";
 
 function ip(text: string): number {
   const a = parseIpv4(text);
@@ -40,7 +41,12 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
 const BUILDERS: ReadonlyArray<readonly [string, LpmBuilder]> = [
   ["linear", buildLinearLpm],
   ["fast", buildFastLpm],
+  // Small tables get the range layout; the bitmap layout (big tables) is forced here on the same cases.
+  ["fast, bitmap layout", (e) => buildFastLpm(e, "bitmap")],
 ];
+
+/** The fast table's layouts, each checked against the linear reference below. */
+const LAYOUTS: ReadonlyArray<FastLpmLayout> = ["ranges", "bitmap"];
 
 describe.each(BUILDERS)("LPM conformance: %s", (_name, build) => {
   it("empty table matches nothing", () => {
@@ -154,11 +160,11 @@ describe.each(BUILDERS)("LPM conformance: %s", (_name, build) => {
   });
 });
 
-describe("LPM conformance: fast equals linear", () => {
+describe.each(LAYOUTS)("LPM conformance: fast (%s layout) equals linear", (layout) => {
   /** Every key must give the same value; returns the linear results for further checks. */
   function expectSame(table: readonly LpmEntry[], keys: Uint32Array): Int32Array {
     const linear = buildLinearLpm(table);
-    const fast = buildFastLpm(table);
+    const fast = buildFastLpm(table, layout);
     expect(fast.size).toBe(table.length);
     const want = new Int32Array(keys.length);
     let mismatches = 0;
@@ -198,8 +204,8 @@ describe("LPM conformance: fast equals linear", () => {
   it("the same table in another order gives the same answers", () => {
     const table = makeTable(2000, 42);
     const keys = makeKeys(table, 5_000, 44);
-    const a = buildFastLpm(table);
-    const b = buildFastLpm(shuffled(table, 3));
+    const a = buildFastLpm(table, layout);
+    const b = buildFastLpm(shuffled(table, 3), layout);
     for (const k of keys) expect(b.lookup(k)).toBe(a.lookup(k));
   });
 
@@ -293,6 +299,53 @@ describe("LPM conformance: fast equals linear", () => {
     expectSame(table, keys);
     expectSame(table, boundaryKeys(table));
   });
+
+  /** Every address of each /24 block given (by its first address). */
+  function blockKeys(blocks: readonly number[]): Uint32Array {
+    const out: number[] = [];
+    for (const b of blocks) for (let i = 0; i < 256; i++) out.push(b + i);
+    return Uint32Array.from(out);
+  }
+
+  it("prefixes longer than /24 side by side, at 0.0.0.0 and at 255.255.255.255", () => {
+    // The bitmap layout sends /24 blocks holding such prefixes to exact side lists: blocks next to
+    // each other, a block followed by a /24 that starts right after it, the first and last blocks.
+    const table = [
+      route("0.0.0.0/0", 0), route("0.0.0.0/32", 1), route("0.0.0.128/25", 2), route("0.0.1.7/32", 3),
+      route("10.0.0.64/26", 4), route("10.0.1.0/30", 5), route("10.0.1.200/29", 6), route("10.0.2.0/24", 7),
+      route("10.0.3.5/32", 8), route("10.0.4.0/24", 9), route("10.0.4.0/25", 10), route("10.0.16.0/20", 11),
+      route("10.0.15.255/32", 12), route("10.0.16.0/32", 13), route("10.0.31.255/32", 14),
+      route("255.255.255.0/25", 15), route("255.255.255.254/31", 16), route("255.255.255.255/32", 17),
+      route("255.255.254.255/32", 18),
+    ];
+    const blocks = [0, 256, 512, ip("10.0.0.0"), ip("10.0.1.0"), ip("10.0.2.0"), ip("10.0.3.0"), ip("10.0.4.0"),
+      ip("10.0.5.0"), ip("10.0.15.0"), ip("10.0.16.0"), ip("10.0.17.0"), ip("10.0.31.0"), ip("10.0.32.0"),
+      ip("255.255.253.0"), ip("255.255.254.0"), ip("255.255.255.0")];
+    expectSame(table, blockKeys(blocks));
+    expectSame(table, boundaryKeys(table));
+    expectSame(table.slice(1), blockKeys(blocks)); // without the default route: gaps are -1
+  });
+
+  it("every /24 of a whole /8 holds a range start", () => {
+    // For the bitmap layout: full 32-slot buckets (bit 31, the sign bit, set too) and 65,536
+    // records in one /8, so each bucket's offset from the /8's first record takes its largest values.
+    const table: LpmEntry[] = [];
+    for (let i = 0; i < 65_536; i++) table.push({ net: ip("20.0.0.0") + i * 256, len: 24, value: i });
+    table.push(route("21.0.0.0/8", 70_000), route("21.0.5.0/24", 70_001), route("21.0.5.9/32", 70_002));
+    // (The linear reference scans 65,539 prefixes per key: a few thousand keys.)
+    const rand = mulberry32(11);
+    const keys = new Uint32Array(3000);
+    for (let i = 0; i < keys.length; i++) keys[i] = ip("20.0.0.0") + (rand() % (2 * 2 ** 24));
+    expectSame(table, keys);
+    expectSame(table, boundaryKeys(table.filter((_, i) => i % 257 === 0 || i >= 65_536)));
+    expectSame(table, blockKeys([ip("20.0.0.0"), ip("20.255.255.0"), ip("21.0.0.0"), ip("21.0.5.0"), ip("21.0.6.0")]));
+  });
+
+  it("values beyond what a code can hold, with prefixes longer than /24", () => {
+    const table = makeTable(3000, 21).map((e, i) => ({ ...e, value: 0x7fffffff - i * 3 }));
+    expectSame(table, makeKeys(table, 20_000, 22));
+    expectSame(table, boundaryKeys(table));
+  });
 });
 
 describe("fast LPM size", () => {
@@ -315,6 +368,21 @@ describe("fast LPM size", () => {
     expect(distinct.bytes()).toBeGreaterThan(one.bytes() + 255 * 4);
     expectLookups(merged, [["9.255.255.255", -1], ["10.0.0.0", 1], ["10.0.255.255", 1], ["10.1.0.0", -1]]);
   });
+
+  it("a million seeded prefixes: the bitmap layout, within 16 bytes per prefix, agreeing with the range layout", () => {
+    const table = makeTable(1_000_000);
+    const keys = makeKeys(table, 200_000);
+    const auto = buildFastLpm(table);
+    const ranges = buildFastLpm(table, "ranges");
+    const bitmap = buildFastLpm(table, "bitmap");
+    expect(auto.bytes()).toBe(bitmap.bytes());
+    expect(auto.bytes()).toBeLessThanOrEqual(16 * table.length + CONSTANT_BYTES);
+    let mismatches = 0;
+    for (const k of keys) if (auto.lookup(k) !== ranges.lookup(k)) mismatches++;
+    expect(mismatches).toBe(0);
+    const linear = buildLinearLpm(table);
+    for (let i = 0; i < 50; i++) expect(auto.lookup(keys[i]!)).toBe(linear.lookup(keys[i]!));
+  }, 60_000);
 
   it(`an empty table costs under ${CONSTANT_BYTES} bytes`, () => {
     expect(buildFastLpm([]).bytes()).toBeLessThanOrEqual(CONSTANT_BYTES);
