@@ -131,4 +131,30 @@ describe("the seed cluster (000), as its components build it", () => {
       expect.stringMatching(/^I\d{4} \d\d:\d\d:\d\d\.\d{6} +1 match\.go:\d+\] Using interface with name enp0s3 and address 10\.0\.2\.15$/),
     ]);
   });
+
+  it("appends flannel's rules after kube-proxy's jumps in POSTROUTING and FORWARD, as on a node where kube-proxy inserts and flanneld appends", () => {
+    const text = ns(seedWorld(), "worker1").iptables!.text;
+    const rules = (chain: string) => text.split("\n").filter((l) => l.startsWith(`-A ${chain} `)).map((l) => l.replace(/ -m comment --comment "[^"]*"/, "").split(" -j ")[1]);
+    expect(rules("POSTROUTING")).toEqual(["KUBE-POSTROUTING", "FLANNEL-POSTRTG"]);
+    expect(rules("FORWARD")).toEqual(["KUBE-PROXY-FIREWALL", "KUBE-FORWARD", "KUBE-SERVICES", "KUBE-EXTERNAL-SERVICES", "FLANNEL-FWD"]);
+  });
+
+  it("applies a node's low-level commands and sysctls after the components", () => {
+    const w = seedWorld((t) => t.replace("  - name: worker1\n    role: worker\n", "  - name: worker1\n    role: worker\n    commands: [ip route add 10.244.2.0/24 via 192.168.56.103 dev enp0s8 metric 5]\n    sysctls: { net.ipv4.conf.all.rp_filter: 2 }\n"));
+    const w1 = ns(w, "worker1");
+    expect(w1.routes.filter((r) => formatIpv4(r.dst) === "10.244.2.0").map((r) => [r.dev, r.metric])).toEqual([["flannel.1", 0], ["enp0s8", 5]]);
+    expect(w1.sysctls["net.ipv4.conf.all.rp_filter"]).toBe("2");
+    expect(w1.sysctls["net.ipv4.ip_forward"]).toBe("1");
+  });
+
+  it("checks probes as the low-level format does: a duplicate name, an unknown host", () => {
+    const text = readFileSync(SEED, "utf8").replace(/probes:[\s\S]*$/, [
+      "probes:",
+      "  - { name: p, from: kubia-nwjcc, run: ip route }",
+      "  - { name: p, from: nowhere, run: ip route }",
+      "",
+    ].join("\n"));
+    const r = loadScenario(text, "c.yaml");
+    expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(["duplicate-probe", "unknown-namespace"]);
+  });
 });

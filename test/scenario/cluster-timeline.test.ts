@@ -88,6 +88,27 @@ describe("seed 000's timeline", () => {
     expect([has(phase(w, "start")), has(phase(w, "routed")), has(phase(w, "rebooted"))]).toEqual([false, true, false]);
   });
 
+  it("rollout restart of kube-flannel-ds replaces every flannel pod; deleting a kubia pod takes it out of the endpoints and the rules", () => {
+    const text = withTimeline([
+      "timeline:",
+      "  - phase: restarted",
+      "    actions:",
+      "      - { on: master1, run: kubectl -n kube-flannel rollout restart ds kube-flannel-ds }",
+      "  - phase: one-pod",
+      "    actions:",
+      "      - { on: master1, run: kubectl delete pod kubia-zcpbb }",
+    ].join("\n"));
+    const w = load(text);
+    const flannelPods = (x: WorldSpec) => x.cluster!.pods.filter((p) => p.namespace === "kube-flannel").map((p) => p.name);
+    expect(flannelPods(phase(w, "restarted")).filter((n) => flannelPods(phase(w, "start")).includes(n))).toEqual([]);
+    const last = phase(w, "one-pod");
+    expect(last.namespaces.some((n) => n.name === "kubia-zcpbb")).toBe(false);
+    expect(last.cluster!.endpoints.find((e) => e.name === "kubia")!.addresses.map((a) => a.ip)).toEqual(["10.244.1.27"]);
+    const nat = last.namespaces.find((n) => n.name === "worker1")!.iptables!.text;
+    expect(nat).toContain("--to-destination 10.244.1.27:8080");
+    expect(nat).not.toContain("10.244.2.11");
+  });
+
   it("reports actions it does not model and an unknown node at their place", () => {
     const text = withTimeline([
       "timeline:",

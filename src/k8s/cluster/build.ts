@@ -220,7 +220,8 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
     seed: m.seed,
     segments: vbox.value.segments,
     namespaces: order.map((name) => spaces.get(name)!),
-    probes: m.probes,
+    // Probes belong to the scenario file, not to the cluster: the loader adds them.
+    probes: [],
     cluster: view,
   };
   return ok({ world, nodes: built, services: services.value });

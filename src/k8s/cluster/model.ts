@@ -6,7 +6,6 @@
  */
 import type { Ipv4, Prefix } from "../../core/ip.js";
 import type { Position } from "../../core/issue.js";
-import type { ProbeSpec } from "../../netns/spec.js";
 import type { KubeProxyFlags } from "../kube-proxy/model.js";
 import type { VboxModel } from "../../vbox/model.js";
 
@@ -26,7 +25,6 @@ export interface ClusterModel {
   readonly dns: DnsSettings;
   readonly pods: readonly ClusterPod[];
   readonly services: readonly ClusterService[];
-  readonly probes: readonly ProbeSpec[];
 }
 
 export interface ClusterNode {

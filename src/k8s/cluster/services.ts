@@ -13,14 +13,10 @@ import { fail, ok } from "../../core/issue.js";
 import { makeRng } from "../../core/rng.js";
 import type { ClusterModel, ClusterService, ClusterServicePort } from "./model.js";
 
-export interface AllocatedPort extends ClusterServicePort {
-  readonly nodePort?: number;
-}
-
-export interface AllocatedService extends Omit<ClusterService, "clusterIP" | "ports"> {
+export interface AllocatedService extends Omit<ClusterService, "clusterIP"> {
   /** A dotted address, or `None` (headless). */
   readonly clusterIP: string;
-  readonly ports: readonly AllocatedPort[];
+  /** NodePort Services: every port has its nodePort. */
   readonly createdAt: number;
 }
 
@@ -88,7 +84,7 @@ export function allocateServices(m: ClusterModel, internalIPs: ReadonlyMap<strin
       usedIps.add(ip);
       clusterIP = formatIpv4(ip);
     }
-    const ports = s.ports.map((p): AllocatedPort => {
+    const ports = s.ports.map((p): ClusterServicePort => {
       if (s.type !== "NodePort" || p.nodePort !== undefined) return p;
       let port: number;
       do port = rng.int(NODE_PORT_MIN, NODE_PORT_MAX); while (usedPorts.has(port));

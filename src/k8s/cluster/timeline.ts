@@ -80,9 +80,10 @@ export function applyAction(s: ClusterState, a: TimelineAction, flannelPodNode: 
       const flannelArgs = new Map(s.flannelArgs);
       const nodes: string[] = [];
       if (a.namespace === FLANNEL_NS) {
+        // A selector matches all flannel pods or none: they share the template's labels.
+        const bySelector = a.selector !== undefined && Object.entries(a.selector).every(([k, v]) => FLANNEL_LABELS[k] === v);
         for (const n of s.model.nodes) {
           const byName = a.names?.some((x) => flannelPodNode(x) === n.name) ?? false;
-          const bySelector = a.selector !== undefined && Object.entries(a.selector).every(([k, v]) => FLANNEL_LABELS[k] === v);
           if (byName || bySelector) {
             flannelArgs.set(n.name, s.model.flannel.args);
             nodes.push(n.name);

@@ -12,7 +12,10 @@ import { formatPrefix, type Ipv4, type Prefix } from "../../core/ip.js";
 import type { Position } from "../../core/issue.js";
 import { buildCluster } from "../../k8s/cluster/build.js";
 import type { ClusterModel, ClusterNode, ClusterPod, ClusterService, PodPort } from "../../k8s/cluster/model.js";
-import type { ProbeSpec, WorldSpec } from "../../netns/spec.js";
+import type { WorldSpec } from "../../netns/spec.js";
+import { Builder } from "../builder.js";
+import { parseProbes } from "../probes.js";
+import { checkProbes } from "../validate.js";
 import type { AdapterSpec, VboxModel } from "../../vbox/model.js";
 import { runCommands } from "../commands/run.js";
 import type { IssueSink } from "../issues.js";
@@ -39,17 +42,17 @@ export function loadCluster(value: unknown, file: string, src: SourceMap, sink: 
   if (f === undefined) return undefined;
   const model = toModel(f, file, src, sink);
   if (model === undefined || sink.count > 0) return undefined;
-  const phases = parsePhases(f, src, sink);
+  const timeline = parsePhases(f, src, sink);
   if (sink.count > 0) return undefined;
-  const worlds = phaseWorlds(model, phases, (s) => worldOf(s, f, file, src, sink));
+  const worlds = phaseWorlds(model, timeline, (s) => worldOf(s, f, file, src, sink));
   if (worlds === undefined || sink.count > 0) return undefined;
-  const start = worlds[0]!.world;
-  const names = start.namespaces.map((n) => n.name);
-  (f.probes ?? []).forEach((p, i) => {
-    if (!names.includes(p.from)) sink.add("unknown-namespace", `"from": unknown node or pod "${p.from}"; expected one of: ${names.join(", ")}`, src.at(["probes", i, "from"]));
-  });
+  // Probes as in the low-level format (parsed and checked by the same code), against the start's namespaces.
+  const b = new Builder(worlds[0]!.world, src, sink);
+  const raw = (value as { probes?: unknown }).probes;
+  const probes = checkProbes(b, parseProbes(b, Array.isArray(raw) ? raw : []));
   if (sink.count > 0) return undefined;
-  return f.timeline === undefined ? start : { ...start, phases: worlds };
+  const phases = worlds.map((p) => ({ ...p, world: { ...p.world, probes } }));
+  return f.timeline === undefined ? phases[0]!.world : { ...phases[0]!.world, phases };
 }
 
 /** The namespaces for one state of the cluster: the builders' output, then what was typed on each node. */
@@ -190,19 +193,7 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
     };
   });
 
-  const probes: ProbeSpec[] = (f.probes ?? []).map((p, i) => ({
-    name: p.name,
-    netns: p.from,
-    command: p.run,
-    kernel: p.kernel ?? true,
-    at: at(["probes", i]),
-    expect: {
-      ...(p.expect?.exit !== undefined ? { exit: p.expect.exit } : {}),
-      ...(p.expect?.stdout !== undefined ? { stdoutContains: p.expect.stdout } : {}),
-      ...(p.expect?.stderr !== undefined ? { stderrContains: p.expect.stderr } : {}),
-      ...(p.expect?.outcome !== undefined ? { outcome: p.expect.outcome } : {}),
-    },
-  }));
+
 
   const argsPath: Path = c.flannel?.args ? ["cluster", "flannel", "args"] : ["cluster"];
   return {
@@ -238,7 +229,6 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
     },
     pods,
     services,
-    probes,
   };
 }
 
