@@ -157,4 +157,17 @@ describe("the seed cluster (000), as its components build it", () => {
     const r = loadScenario(text, "c.yaml");
     expect(r.ok ? [] : r.issues.map((i) => i.code)).toEqual(["duplicate-probe", "unknown-namespace"]);
   });
+
+  it("draws a Service's ClusterIP and NodePort from the seed within their ranges; kube-proxy opens the NodePort", () => {
+    const w = seedWorld((t) => t.replace(/services:\n/, "services:\n  - { name: web, type: NodePort, ports: [{ port: 80, targetPort: 8080 }], selector: { app: kubia } }\n"));
+    const web = w.cluster!.services.find((s) => s.name === "web")!;
+    const ip = web.clusterIP.split(".").map(Number);
+    expect(ip[0]).toBe(10);
+    expect(ip[1]! >= 96 && ip[1]! <= 111).toBe(true);
+    const nodePort = web.ports[0]!.nodePort!;
+    expect(nodePort >= 30000 && nodePort <= 32767).toBe(true);
+    expect(ns(w, "worker1").iptables!.text).toContain(`-A KUBE-NODEPORTS -p tcp -m comment --comment "default/web" -m tcp --dport ${nodePort} -j KUBE-EXT-`);
+    const again = seedWorld((t) => t.replace(/services:\n/, "services:\n  - { name: web, type: NodePort, ports: [{ port: 80, targetPort: 8080 }], selector: { app: kubia } }\n"));
+    expect(again.cluster!.services.find((s) => s.name === "web")).toEqual(web);
+  });
 });

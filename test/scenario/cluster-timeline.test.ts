@@ -185,4 +185,12 @@ describe("podpath exec --at", () => {
     expect(curl.code).toBe(0);
     expect(curl.out).toMatch(/^You've hit kubia-(nwjcc|zcpbb)\n$/);
   });
+
+  it("run --at runs the probes at that point: the seed's 'unreachable' probe holds at start and fails once fixed", async () => {
+    const f = file();
+    expect((await runMain(["run", f])).code).toBe(0);
+    const fixed = await runMain(["run", "--at", "fixed", f]);
+    expect(fixed.code).toBe(1);
+    expect(fixed.out).toContain("1 passed, 1 failed");
+  });
 });
