@@ -7,6 +7,7 @@
  * probes whose tests will run (`-t` filters, `.only`). Also the skip-or-fail rule when the
  * kernel cannot be asked: skipped with the reason, failed under `CI=true`.
  */
+import { deferred, type Deferred } from "./deferred.js";
 import { afterAll, beforeAll, describe, expect, test, type RunnerTask } from "vitest";
 import type { ProbeSpec, WorldSpec } from "../../src/netns/spec.js";
 import { limited } from "./limit.js";
@@ -55,26 +56,10 @@ export function skipOrFail(title: string, reason: string, mayFail = true): void 
   }
 }
 
-interface Deferred {
-  readonly promise: Promise<KernelAnswer>;
-  resolve(a: KernelAnswer): void;
-  reject(e: unknown): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: (a: KernelAnswer) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<KernelAnswer>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined); // reported by the probe's own test
-  return { promise, resolve, reject };
-}
 
 export function defineProbeSuites(suites: readonly ProbeSuite[], o: ProbeSuiteOptions): void {
-  const answers = new Map<ProbeSpec, Deferred>();
-  for (const s of suites) for (const p of s.probes) answers.set(p, deferred());
+  const answers = new Map<ProbeSpec, Deferred<KernelAnswer>>();
+  for (const s of suites) for (const p of s.probes) answers.set(p, deferred<KernelAnswer>());
   const sim = o.withSimulator ? import("./differential.js") : undefined;
   sim?.catch(() => undefined);
   let runs: Promise<void>[] = [];

@@ -16,6 +16,7 @@
  * kernel half takes about 2.5 minutes here. Without root or a tool the suite is skipped with the
  * reason; under CI=true it fails. PODPATH_NF_SEED changes the generated cases.
  */
+import { deferred, type Deferred } from "../deferred.js";
 import { afterAll, beforeAll, describe, expect, test, type RunnerTask } from "vitest";
 import { describeAnswer } from "../oracle.js";
 import { cleanupStale } from "../names.js";
@@ -59,22 +60,6 @@ function skipOrFail(reason: string): void {
   if (!avail.mustFail) console.warn(`netfilter kernel tests skipped: ${reason}`);
 }
 
-interface Deferred {
-  readonly promise: Promise<KernelCaseAnswer>;
-  resolve(a: KernelCaseAnswer): void;
-  reject(e: unknown): void;
-}
-
-function deferred(): Deferred {
-  let resolve!: (a: KernelCaseAnswer) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<KernelCaseAnswer>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  promise.catch(() => undefined); // reported by the case's own test
-  return { promise, resolve, reject };
-}
 
 function describeKernel(a: KernelCaseAnswer): string {
   return a.steps.map((s) => `[${s.netns}]$ ${s.command}\n  ${describeAnswer(s).replace(/\n/g, "\n  ")}`).join("\n");
@@ -83,7 +68,7 @@ function describeKernel(a: KernelCaseAnswer): string {
 if (!avail.usable) {
   skipOrFail(avail.reason);
 } else {
-  const answers = new Map<NfCase, Deferred>(cases.map((c) => [c, deferred()]));
+  const answers = new Map<NfCase, Deferred<KernelCaseAnswer>>(cases.map((c) => [c, deferred<KernelCaseAnswer>()]));
   const caseOfTest = new Map<string, NfCase>();
   let run: Promise<void> = Promise.resolve();
 
