@@ -54,6 +54,8 @@ export type IssueCode =
   | "missing-lladdr"
   | "listener-conflict"
   | "listener-address"
+  // what iptables refuses (the kernel's table checks, missing chains and rules)
+  | "iptables-refused"
   // command syntax
   | "unknown-command"
   | "unexpected-token"

@@ -1,7 +1,7 @@
 /**
  * Runs a namespace's `commands:` in order against the world.
  *
- * Owns dispatch (`[sudo] ip [-4] OBJECT …`, `bridge …`, `sysctl …`; objects matched the way `ip`
+ * Owns dispatch (`[sudo] ip [-4] OBJECT …`, `bridge …`, `sysctl …`, `iptables …`; objects matched the way `ip`
  * matches them, so `ip a`, `ip r`, `ip n`, `ip l` work), and turning every problem into an Issue
  * placed on the exact token inside the YAML string. Each command is one transaction: a refused
  * command changes nothing and the next one still runs, so every problem is reported at once.
@@ -11,6 +11,7 @@ import type { WorldSpec } from "../../netns/spec.js";
 import type { IssueSink } from "../issues.js";
 import { transact } from "../ops/world.js";
 import { parseBridge } from "./bridge.js";
+import { parseIptables } from "./iptables.js";
 import { parseIpAddr } from "./ip-addr.js";
 import { parseIpLink } from "./ip-link.js";
 import { parseIpNeigh } from "./ip-neigh.js";
@@ -69,9 +70,11 @@ function parseLine(tokens: readonly Token[], length: number, ns: string, line: C
       return { plan: parseBridge(c, ctx, first), first };
     case "sysctl":
       return { plan: parseSysctl(c, ctx, first), first };
+    case "iptables":
+      return { plan: parseIptables(c, ctx, first), first };
     default:
       return {
-        plan: new Syn("unknown-command", `unknown command ${JSON.stringify(first.text)}; expected ${oneOf(["ip", "bridge", "sysctl"])}`, first.start),
+        plan: new Syn("unknown-command", `unknown command ${JSON.stringify(first.text)}; expected ${oneOf(["ip", "bridge", "sysctl", "iptables"])}`, first.start),
         first,
       };
   }
