@@ -5,9 +5,10 @@
  *   podpath exec  <scenario> <namespace> [--seed S] [--enumerate | --choose X] -- <command line…>
  *   podpath trace <scenario> <namespace> [--seed S] [--json] [--all] [--enumerate | --choose X] -- <command line…>
  *   podpath run   <scenario> [--seed S] [--json]
+ *   podpath matrix <scenario> [--seed S] [--at P] [--json] [-A] [--nodes]
  *
  * Exit codes: exec and trace pass the simulated tool's code through; run gives 0 when every
- * expectation holds and 1 otherwise; 2 for a usage error or a scenario that cannot be used
+ * expectation holds and 1 otherwise; matrix 0 once printed; 2 for a usage error or a scenario that cannot be used
  * (every problem printed as `file:line:column: error: …`, nothing on stdout); 70 when podpath
  * itself fails (`podpath: internal error: …`, never a stack trace).
  */
@@ -19,6 +20,7 @@ import type { CliDeps, CliIo } from "./context.js";
 import { defaultDeps, EXIT, printIssues } from "./context.js";
 import { execCmd, traceCmd } from "./exec.js";
 import { runCmd } from "./run.js";
+import { matrixCmd } from "./matrix.js";
 
 export type { CliIo } from "./context.js";
 
@@ -94,6 +96,18 @@ function program(io: CliIo, deps: CliDeps, done: (code: number) => void): Comman
       .option("--json", "print the report as JSON"),
   ).action((scenario: string, o: SeedOpts & { json?: boolean }) => {
     done(runCmd({ scenario, json: o.json === true, ...seedOf(o) }, io, deps));
+  });
+
+  withSeed(
+    p
+      .command("matrix")
+      .description("which pods reach which pods and Services in a cluster scenario: a table of . (reachable) and X, with why")
+      .argument("<scenario>", "cluster scenario file (YAML)")
+      .option("--json", "print the matrix, every cell and its probes as JSON")
+      .option("-A, --all-namespaces", "also the system pods and Services (kube-system, kube-flannel, default/kubernetes)")
+      .option("--nodes", "also each node as a source"),
+  ).action((scenario: string, o: SeedOpts & { json?: boolean; allNamespaces?: boolean; nodes?: boolean }) => {
+    done(matrixCmd({ scenario, json: o.json === true, all: o.allNamespaces === true, nodes: o.nodes === true, ...seedOf(o) }, io, deps));
   });
 
   return p;
