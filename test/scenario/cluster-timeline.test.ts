@@ -115,12 +115,14 @@ describe("seed 000's timeline", () => {
       "  - phase: p",
       "    actions:",
       "      - { on: worker1, run: kubectl scale deploy kubia --replicas=3 }",
+      "      - { on: worker1, run: kubectl cordon worker1 }",
       "      - { on: worker9, run: sudo reboot }",
       "      - { on: master1, run: kubectl -n kube-flannel edit ds kube-flannel-ds }",
     ].join("\n"));
     const r = loadScenario(text, "t.yaml");
     expect(r.ok ? [] : r.issues.map(formatIssue)).toEqual([
-      expect.stringMatching(/^t\.yaml:\d+:29: error: kubectl: option --replicas=3 is not modelled \[not-supported\]$/),
+      expect.stringMatching(/^t\.yaml:\d+:29: error: kubectl scale: no deployment default\/kubia in this file; expected one of: \(none: add one under deployments:\) \[unknown-namespace\]$/),
+      expect.stringMatching(/^t\.yaml:\d+:29: error: kubectl cordon worker1: not a modelled action; expected one of: .*kubectl scale deployment … --replicas=N.* \[not-supported\]$/),
       expect.stringMatching(/^t\.yaml:\d+:15: error: "on": unknown node "worker9"; expected one of: master1, worker1, worker2 \[unknown-namespace\]$/),
       expect.stringMatching(/^t\.yaml:\d+:29: error: kubectl edit ds kube-flannel-ds: say what was saved in the editor with "args:" \(the container's new args\) \[not-supported\]$/),
     ]);

@@ -50,6 +50,8 @@ export interface BuiltNode {
   readonly flannel?: FlannelNodeResult;
   readonly lease?: Prefix;
   readonly cni?: CniNode;
+  /** kube-proxy's own rules on the node (what its sync writes), before flannel's are appended. */
+  readonly kubeProxy?: Ruleset;
 }
 
 export interface BuiltCluster {
@@ -179,6 +181,7 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
     spaces.set(n.name, { ...ns, listeners: [...ns.listeners, { kind: "tcp", port: 6443, body: "" }] });
   }
 
+  const kubeProxyOf = new Map<string, Ruleset>();
   for (const n of m.nodes) {
     const f = flannelOf.get(n.name)!;
     const lease = f.kind === "running" ? f.lease : undefined;
@@ -197,6 +200,7 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
       }
       continue;
     }
+    kubeProxyOf.set(n.name, kp.value.nodeRuleset);
     let ruleset: Ruleset = kp.value.nodeRuleset;
     if (f.kind === "running" && f.iptables) ruleset = appendRuleset(ruleset, f.iptables.ruleset);
     const iptables: IptablesSpec = { ruleset, text: printIptablesSave(ruleset), file: `${n.name}:iptables` };
@@ -207,7 +211,8 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
   const built: BuiltNode[] = m.nodes.map((n) => {
     const f = flannelOf.get(n.name)!;
     const cni = cniOf.get(n.name);
-    return { node: n, internalIP: internalIPs.get(n.name)!, flannel: f, ...(f.kind === "running" ? { lease: f.lease } : {}), ...(cni ? { cni } : {}) };
+    const kubeProxy = kubeProxyOf.get(n.name);
+    return { node: n, internalIP: internalIPs.get(n.name)!, flannel: f, ...(f.kind === "running" ? { lease: f.lease } : {}), ...(cni ? { cni } : {}), ...(kubeProxy ? { kubeProxy } : {}) };
   });
   const view = clusterView(m, built, placed, services.value, endpoints, (i) => podLog(flannel.value.nodes[i]!, flannelClock(i, cs.flannelStartedAt?.get(m.nodes[i]!.name))), cs);
   // Order: the nodes, their pods, then VirtualBox's own namespaces.

@@ -23,8 +23,25 @@ export interface ClusterModel {
   readonly flannel: FlannelSettings;
   readonly kubeProxy: KubeProxyFlags;
   readonly dns: DnsSettings;
+  /** The file's pods and the Deployments' pods (owner set), in creation order. */
   readonly pods: readonly ClusterPod[];
+  readonly deployments: readonly ClusterDeployment[];
   readonly services: readonly ClusterService[];
+}
+
+/** A Deployment: its pods are made from the template, named and placed as the controllers would (deployments.ts). */
+export interface ClusterDeployment {
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  /** The pod template's labels (the selector is the same labels). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly listen: readonly PodPort[];
+  /** Nodes the pods may go to; default every worker (kubeadm taints the control plane). */
+  readonly nodes: readonly string[];
+  /** How many pods the ReplicaSet has made so far (the next pod's index for its name). */
+  readonly made: number;
+  readonly at: Position;
 }
 
 export interface ClusterNode {
@@ -64,6 +81,8 @@ export interface ClusterPod {
   readonly labels: Readonly<Record<string, string>>;
   readonly listen: readonly PodPort[];
   readonly hostNetwork: boolean;
+  /** The Deployment that made the pod, if any. */
+  readonly owner?: string;
   readonly at: Position;
 }
 

@@ -9,23 +9,45 @@
  *    its pod is deleted.
  *  - Deleting a DaemonSet pod (flannel, kube-proxy) makes the controller start a new one: flanneld
  *    re-selects its interface and re-announces its lease, kube-proxy does a full sync. Deleting
- *    any other pod removes it (no Deployment recreates it): endpoints and rules follow.
- *  - `reboot` clears what does not survive a reboot: the `ip`/`sysctl` changes typed on that node
- *    (iproute2 and sysctl -w write only the running kernel), and conntrack; the components start
+ *    any other pod removes it; a Deployment's ReplicaSet makes a new one (deployments.ts).
+ *  - `reboot` clears what does not survive a reboot: the `ip`/`iptables`/`sysctl` changes typed
+ *    on that node (they write only the running kernel), and conntrack; the components start
  *    again with the state they find.
+ *  - `iptables` typed on a node stays until reboot, except inside what a component owns:
+ *    kube-proxy rewrites its chains at its next sync (resync.ts) — at its restart, at any
+ *    Service/endpoint change, and at least hourly — and flanneld puts its rules back within 5 s.
+ *  - `netplan apply` (or restarting systemd-networkd) removes routes networkd did not configure
+ *    (ManageForeignRoutes=yes): flannel's onlink routes go, and flanneld's vxlan backend never
+ *    checks them again; a new flannel pod adds them back.
+ *  - `kubectl scale deployment` changes the Deployment's replicas: new pods are created (named
+ *    and placed as the scheduler would), or the newest are removed; endpoints follow.
  *
  * Not modelled yet, and refused when written: entries a flanneld leaves behind when a peer's
- * lease goes away (it never deletes them), a flannel pod that stays down, iptables changes by hand.
+ * lease goes away (it never deletes them), a flannel pod that stays down, nodes joining later.
  */
 import type { Position } from "../../core/issue.js";
 import type { ClusterModel, ClusterPod } from "./model.js";
+import { replaceDeleted, scaleDeployment } from "./deployments.js";
 
 export type TimelineAction =
   | { readonly kind: "edit-flannel-args"; readonly args: readonly string[]; readonly at: Position }
   | { readonly kind: "delete-pods"; readonly namespace: string; readonly names?: readonly string[]; readonly selector?: Readonly<Record<string, string>>; readonly at: Position }
   | { readonly kind: "restart-daemonset"; readonly namespace: string; readonly name: string; readonly at: Position }
   | { readonly kind: "reboot"; readonly node: string; readonly at: Position }
-  | { readonly kind: "node-command"; readonly node: string; readonly text: string; readonly locate: (index: number) => Position; readonly at: Position };
+  | { readonly kind: "node-command"; readonly node: string; readonly text: string; readonly locate: (index: number) => Position; readonly at: Position }
+  | { readonly kind: "netplan-apply"; readonly node: string; readonly at: Position }
+  | { readonly kind: "scale"; readonly namespace: string; readonly name: string; readonly replicas: number; readonly at: Position };
+
+/** A point on the timeline: virtual seconds, then the action's number (actions of one phase share its time). */
+export interface Moment {
+  readonly time: number;
+  readonly tick: number;
+}
+
+/** A line typed on a node, and when. */
+export interface Typed extends Moment {
+  readonly action: Extract<TimelineAction, { kind: "node-command" }>;
+}
 
 export interface Phase {
   readonly name: string;
@@ -40,18 +62,24 @@ export interface ClusterState {
   readonly model: ClusterModel;
   /** The args each node's running flanneld was started with. */
   readonly flannelArgs: ReadonlyMap<string, readonly string[]>;
-  /** `ip`/`bridge`/`sysctl` lines typed on each node since its last boot, in order. */
-  readonly typed: ReadonlyMap<string, readonly Extract<TimelineAction, { kind: "node-command" }>[]>;
+  /** `ip`/`bridge`/`sysctl`/`iptables` lines typed on each node since its last boot, in order. */
+  readonly typed: ReadonlyMap<string, readonly Typed[]>;
+  /** When kube-proxy last synced on each node because something happened (absent: at its start, before the scenario). */
+  readonly kubeProxySyncAt: ReadonlyMap<string, Moment>;
+  /** When networkd last removed the foreign routes on each node (netplan apply), since boot. */
+  readonly routesFlushedAt: ReadonlyMap<string, Moment>;
   /** How many times each node's flannel pod has been replaced (a new pod, a new name). */
   readonly flannelGen: ReadonlyMap<string, number>;
   /** When each node's current flannel pod started (virtual seconds). */
   readonly flannelStartedAt: ReadonlyMap<string, number>;
   /** Virtual seconds now (the time of the phase being applied). */
   readonly now: number;
+  /** How many actions were applied before this one. */
+  readonly tick: number;
 }
 
 export function initialState(model: ClusterModel): ClusterState {
-  return { model, flannelArgs: new Map(model.nodes.map((n) => [n.name, model.flannel.args])), typed: new Map(), flannelGen: new Map(), flannelStartedAt: new Map(), now: 0 };
+  return { model, flannelArgs: new Map(model.nodes.map((n) => [n.name, model.flannel.args])), typed: new Map(), kubeProxySyncAt: new Map(), routesFlushedAt: new Map(), flannelGen: new Map(), flannelStartedAt: new Map(), now: 0, tick: 0 };
 }
 
 /** The namespaces the DaemonSets run in, and which node a DaemonSet pod of each is on. */
@@ -59,7 +87,8 @@ export const FLANNEL_NS = "kube-flannel";
 export const FLANNEL_DS = "kube-flannel-ds";
 
 /** What one action does to the state, and a line saying so (`podpath run` prints it). */
-export function applyAction(s: ClusterState, a: TimelineAction, flannelPodNode: (name: string) => string | undefined): { readonly state: ClusterState; readonly said: string } {
+export function applyAction(before: ClusterState, a: TimelineAction, flannelPodNode: (name: string) => string | undefined): { readonly state: ClusterState; readonly said: string } {
+  const s: ClusterState = { ...before, tick: before.tick + 1 };
   switch (a.kind) {
     case "edit-flannel-args": {
       const model = { ...s.model, flannel: { ...s.model.flannel, args: a.args } };
@@ -74,7 +103,7 @@ export function applyAction(s: ClusterState, a: TimelineAction, flannelPodNode: 
         const flannelArgs = new Map(s.model.nodes.map((n) => [n.name, s.model.flannel.args] as const));
         return { state: { ...s, flannelArgs, ...restarted(s, s.model.nodes.map((n) => n.name)) }, said: `flanneld restarted on every node` };
       }
-      return { state: s, said: `kube-proxy restarted on every node: full resync` };
+      return { state: { ...s, ...synced(s, s.model.nodes.map((n) => n.name)) }, said: `kube-proxy restarted on every node: full resync` };
     }
     case "delete-pods": {
       const flannelArgs = new Map(s.flannelArgs);
@@ -94,26 +123,48 @@ export function applyAction(s: ClusterState, a: TimelineAction, flannelPodNode: 
       const gone = (p: ClusterPod): boolean =>
         p.namespace === a.namespace && ((a.names?.includes(p.name) ?? false) || (a.selector !== undefined && Object.entries(a.selector).every(([k, v]) => p.labels[k] === v)));
       const removed = s.model.pods.filter(gone);
-      const model = { ...s.model, pods: s.model.pods.filter((p) => !gone(p)) };
-      return { state: { ...s, model }, said: `pods deleted: ${removed.map((p) => p.name).join(", ") || "none matched"}; endpoints and kube-proxy rules follow` };
+      const { model, added } = replaceDeleted({ ...s.model, pods: s.model.pods.filter((p) => !gone(p)) });
+      const replaced = added.length > 0 ? `; their ReplicaSets made ${added.map((p) => `${p.name} on ${p.node}`).join(", ")}` : "";
+      return { state: { ...s, model, ...synced(s, s.model.nodes.map((n) => n.name)) }, said: `pods deleted: ${removed.map((p) => p.name).join(", ") || "none matched"}${replaced}; endpoints and kube-proxy rules follow` };
     }
     case "reboot": {
       const typed = new Map(s.typed);
       typed.delete(a.node);
+      const routesFlushedAt = new Map(s.routesFlushedAt);
+      routesFlushedAt.delete(a.node);
       const flannelArgs = new Map(s.flannelArgs);
       flannelArgs.set(a.node, s.model.flannel.args);
-      return { state: { ...s, typed, flannelArgs, ...restarted(s, [a.node]) }, said: `${a.node} rebooted: typed ip/sysctl changes and conntrack are gone; flanneld, kubelet and kube-proxy start again` };
+      return {
+        state: { ...s, typed, routesFlushedAt, flannelArgs, ...restarted(s, [a.node]), ...synced(s, [a.node]) },
+        said: `${a.node} rebooted: typed ip/iptables/sysctl changes and conntrack are gone; flanneld, kubelet and kube-proxy start again`,
+      };
     }
     case "node-command": {
       const typed = new Map(s.typed);
-      typed.set(a.node, [...(typed.get(a.node) ?? []), a]);
+      typed.set(a.node, [...(typed.get(a.node) ?? []), { action: a, time: s.now, tick: s.tick }]);
       return { state: { ...s, typed }, said: `${a.node}$ ${a.text}` };
+    }
+    case "netplan-apply": {
+      const routesFlushedAt = new Map(s.routesFlushedAt);
+      routesFlushedAt.set(a.node, { time: s.now, tick: s.tick });
+      return { state: { ...s, routesFlushedAt }, said: `${a.node}: systemd-networkd reconfigured the links and removed the routes it did not configure (flannel's among them)` };
+    }
+    case "scale": {
+      const r = scaleDeployment(s.model, a.namespace, a.name, a.replicas);
+      return { state: { ...s, model: r.model, ...synced(s, s.model.nodes.map((n) => n.name)) }, said: r.said };
     }
   }
 }
 
 /** The labels of kube-flannel.yml's pod template. */
 export const FLANNEL_LABELS: Readonly<Record<string, string>> = { app: "flannel", "k8s-app": "flannel", tier: "node" };
+
+/** kube-proxy on `nodes` syncs now. */
+function synced(s: ClusterState, nodes: readonly string[]): Pick<ClusterState, "kubeProxySyncAt"> {
+  const at = new Map(s.kubeProxySyncAt);
+  for (const n of nodes) at.set(n, { time: s.now, tick: s.tick });
+  return { kubeProxySyncAt: at };
+}
 
 /** New flannel pods on `nodes`: a new generation (name) and start time each. */
 function restarted(s: ClusterState, nodes: readonly string[]): Pick<ClusterState, "flannelGen" | "flannelStartedAt"> {

@@ -7,8 +7,10 @@
  *   kubectl [-n NS] edit ds|daemonset NAME              (with `args:` — what was saved in the editor)
  *   kubectl [-n NS] delete pod|pods|po NAME… | -l K=V[,K=V]
  *   kubectl [-n NS] rollout restart ds|daemonset NAME
+ *   kubectl [-n NS] scale deploy|deployment NAME --replicas=N   (also deployment/NAME)
  *   [sudo] reboot | [sudo] systemctl reboot | [sudo] shutdown -r now
- *   [sudo] ip … | bridge … | sysctl -w …
+ *   [sudo] netplan apply | [sudo] systemctl restart systemd-networkd
+ *   [sudo] ip … | bridge … | sysctl -w … | iptables …
  */
 import type { Position } from "../../core/issue.js";
 import { splitCommandLine } from "../../apps/registry.js";
@@ -26,7 +28,7 @@ export interface ActionInput {
 export type ParsedAction = { readonly ok: true; readonly action: TimelineAction } | { readonly ok: false; readonly message: string };
 
 const MODELLED =
-  "expected one of: kubectl edit ds kube-flannel-ds (with args:), kubectl delete pod …, kubectl rollout restart ds …, reboot, ip …, bridge …, sysctl -w …";
+  "expected one of: kubectl edit ds kube-flannel-ds (with args:), kubectl delete pod …, kubectl rollout restart ds …, kubectl scale deployment … --replicas=N, reboot, netplan apply, ip …, bridge …, sysctl -w …, iptables …";
 
 function parseSelector(text: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
@@ -42,9 +44,12 @@ function kubectl(words: readonly string[], a: ActionInput): ParsedAction {
   let namespace = "default";
   const rest: string[] = [];
   let selector: Record<string, string> | undefined;
+  let replicas: string | undefined;
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
-    if (w === "-n" || w === "--namespace") namespace = words[++i] ?? "";
+    if (w === "--replicas") replicas = words[++i] ?? "";
+    else if (w.startsWith("--replicas=")) replicas = w.slice("--replicas=".length);
+    else if (w === "-n" || w === "--namespace") namespace = words[++i] ?? "";
     else if (w.startsWith("--namespace=")) namespace = w.slice("--namespace=".length);
     else if (w === "-l" || w === "--selector") {
       const s = parseSelector(words[++i] ?? "");
@@ -68,6 +73,15 @@ function kubectl(words: readonly string[], a: ActionInput): ParsedAction {
     if (names.length === 0 && selector === undefined) return { ok: false, message: "kubectl delete pods: name the pods or give -l key=value" };
     return { ok: true, action: { kind: "delete-pods", namespace, ...(names.length > 0 ? { names } : {}), ...(selector ? { selector } : {}), at: a.at } };
   }
+  if (verb === "scale") {
+    const isDeploy = (t: string | undefined): boolean => t === "deploy" || t === "deployment" || t === "deployments" || t === "deployment.apps";
+    const slash = objs.length === 1 ? /^([^/]+)\/(.+)$/.exec(objs[0]!) : null;
+    const name = slash && isDeploy(slash[1]) ? slash[2] : objs.length === 2 && isDeploy(objs[0]) ? objs[1] : undefined;
+    if (name === undefined) return { ok: false, message: `kubectl scale: only Deployments are modelled (kubectl scale deployment NAME --replicas=N), found ${JSON.stringify(objs.join(" "))}` };
+    if (replicas === undefined || !/^\d+$/.test(replicas)) return { ok: false, message: `kubectl scale: --replicas=COUNT is required (a whole number), found ${JSON.stringify(replicas ?? "")}` };
+    return { ok: true, action: { kind: "scale", namespace, name, replicas: Number(replicas), at: a.at } };
+  }
+  if (replicas !== undefined) return { ok: false, message: "kubectl: --replicas goes only with kubectl scale" };
   if (verb === "rollout" && objs[0] === "restart" && isDs(objs[1]) && objs.length === 3) {
     const name = objs[2]!;
     const known = (namespace === FLANNEL_NS && name === FLANNEL_DS) || (namespace === "kube-system" && name === "kube-proxy");
@@ -85,7 +99,8 @@ export function parseAction(a: ActionInput): ParsedAction {
   if (a.args !== undefined) return { ok: false, message: `"args:" goes only with kubectl edit ds ${FLANNEL_DS}` };
   const joined = words.join(" ");
   if (joined === "reboot" || joined === "systemctl reboot" || joined === "shutdown -r now") return { ok: true, action: { kind: "reboot", node: a.on, at: a.at } };
-  if (cmd === "ip" || cmd === "bridge" || cmd === "sysctl") {
+  if (joined === "netplan apply" || joined === "systemctl restart systemd-networkd") return { ok: true, action: { kind: "netplan-apply", node: a.on, at: a.at } };
+  if (cmd === "ip" || cmd === "bridge" || cmd === "sysctl" || cmd === "iptables") {
     return { ok: true, action: { kind: "node-command", node: a.on, text: a.run, locate: a.locate, at: a.at } };
   }
   return { ok: false, message: `${JSON.stringify(a.run)} is not a modelled action; ${MODELLED}` };

@@ -11,18 +11,19 @@
 import { formatPrefix, type Ipv4, type Prefix } from "../../core/ip.js";
 import type { Position } from "../../core/issue.js";
 import { buildCluster } from "../../k8s/cluster/build.js";
-import type { ClusterModel, ClusterNode, ClusterPod, ClusterService, PodPort } from "../../k8s/cluster/model.js";
+import { withDeploymentPods } from "../../k8s/cluster/deployments.js";
+import type { ClusterDeployment, ClusterModel, ClusterNode, ClusterPod, ClusterService, PodPort } from "../../k8s/cluster/model.js";
 import type { WorldSpec } from "../../netns/spec.js";
 import { Builder } from "../builder.js";
 import { parseProbes } from "../probes.js";
 import { checkProbes } from "../validate.js";
 import type { AdapterSpec, VboxModel } from "../../vbox/model.js";
-import { runCommands } from "../commands/run.js";
 import type { IssueSink } from "../issues.js";
 import type { Path, SourceMap } from "../yaml-positions.js";
 import { check } from "../zod-issues.js";
-import type { ClusterFile } from "./schema.js";
+import type { ClusterFile, ListenInput } from "./schema.js";
 import { clusterFileSchema } from "./schema.js";
+import { replayNodes } from "./replay.js";
 import type { ClusterState } from "../../k8s/cluster/timeline.js";
 import { parsePhases, phaseWorlds } from "./phases.js";
 import { netnsNameText } from "../values.js";
@@ -69,15 +70,20 @@ function worldOf(state: ClusterState, f: ClusterFile, file: string, src: SourceM
     }
     return undefined;
   }
-  let world = built.value.world;
-  for (const n of m.nodes) {
-    if (Object.keys(n.sysctls).length > 0) {
-      world = { ...world, namespaces: world.namespaces.map((ns) => (ns.name === n.name ? { ...ns, sysctls: { ...ns.sysctls, ...n.sysctls } } : ns)) };
-    }
-    world = runCommands(world, n.name, n.commands, sink);
-    world = runCommands(world, n.name, (state.typed.get(n.name) ?? []).map((a) => ({ text: a.text, at: a.locate })), sink);
-  }
-  return world;
+  return replayNodes(built.value.world, state, built.value.nodes, sink);
+}
+
+function listenOf(list: readonly ListenInput[] | undefined): PodPort[] {
+  return (list ?? []).map((l): PodPort => {
+    const protocol = l.protocol ?? "TCP";
+    return {
+      port: l.port,
+      ...(l.name !== undefined ? { name: l.name } : {}),
+      protocol,
+      kind: protocol === "UDP" ? "udp" : (l.kind ?? "http"),
+      body: l.body ?? "You've hit {pod}\n",
+    };
+  });
 }
 
 function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink): ClusterModel | undefined {
@@ -156,17 +162,19 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
     if (!bad.ok) sink.add(bad.code, bad.message, at([...path, "name"]));
     if (podKeys.has(`${namespace}/${p.name}`)) sink.add("duplicate-device", `pod ${namespace}/${p.name} is listed twice`, at([...path, "name"]));
     podKeys.add(`${namespace}/${p.name}`);
-    const listen = (p.listen ?? []).map((l): PodPort => {
-      const protocol = l.protocol ?? "TCP";
-      return {
-        port: l.port,
-        ...(l.name !== undefined ? { name: l.name } : {}),
-        protocol,
-        kind: protocol === "UDP" ? "udp" : (l.kind ?? "http"),
-        body: l.body ?? "You've hit {pod}\n",
-      };
+    return { name: p.name, namespace, node: p.node, ...(p.ip !== undefined ? { ip: p.ip } : {}), labels: p.labels ?? {}, listen: listenOf(p.listen), hostNetwork: p.hostNetwork ?? false, at: at(path) };
+  });
+
+  const workers = nodes.filter((n) => n.role === "worker").map((n) => n.name);
+  const deployments: ClusterDeployment[] = (f.deployments ?? []).map((d, i) => {
+    const path: Path = ["deployments", i];
+    const namespace = d.namespace ?? "default";
+    (d.nodes ?? []).forEach((n, j) => {
+      if (!nodeNames.has(n)) sink.add("unknown-namespace", `"nodes": unknown node "${n}"; expected one of: ${[...nodeNames].join(", ")}`, at([...path, "nodes", j]));
     });
-    return { name: p.name, namespace, node: p.node, ...(p.ip !== undefined ? { ip: p.ip } : {}), labels: p.labels ?? {}, listen, hostNetwork: p.hostNetwork ?? false, at: at(path) };
+    const allowed = d.nodes ?? (workers.length > 0 ? workers : nodes.map((n) => n.name));
+    if (allowed.length === 0) sink.add("bad-value", `deployment ${d.name}: no node to schedule its pods on`, at([...path, "nodes"]));
+    return { name: d.name, namespace, replicas: d.replicas ?? 1, labels: d.labels ?? { app: d.name }, listen: listenOf(d.listen), nodes: allowed, made: 0, at: at(path) };
   });
 
   const services: ClusterService[] = (f.services ?? []).map((s, i) => {
@@ -196,7 +204,7 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
 
 
   const argsPath: Path = c.flannel?.args ? ["cluster", "flannel", "args"] : ["cluster"];
-  return {
+  return withDeploymentPods({
     name: f.name,
     file,
     seed,
@@ -229,7 +237,8 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
     },
     pods,
     services,
-  };
+    deployments,
+  });
 }
 
 /** The name net-conf.json problems carry until the loader places them in the scenario file. */

@@ -37,6 +37,12 @@ export function parsePhases(f: ClusterFile, src: SourceMap, sink: IssueSink): Ph
         sink.add("not-supported", r.message, src.at([...ap, "run"]));
         return [];
       }
+      const act = r.action;
+      if (act.kind === "scale" && !(f.deployments ?? []).some((d) => d.name === act.name && (d.namespace ?? "default") === act.namespace)) {
+        const known = (f.deployments ?? []).map((d) => `${d.namespace ?? "default"}/${d.name}`);
+        sink.add("unknown-namespace", `kubectl scale: no deployment ${act.namespace}/${act.name} in this file; expected one of: ${known.join(", ") || "(none: add one under deployments:)"}`, src.at([...ap, "run"]));
+        return [];
+      }
       return [r.action];
     });
     out.push({ name: p.phase, time, actions, at: src.at(path) });

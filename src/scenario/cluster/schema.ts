@@ -105,6 +105,18 @@ export const podSchema = strict({
   hostNetwork: z.boolean().optional(),
 });
 
+export const deploymentSchema = strict({
+  name,
+  namespace: name.optional(),
+  /** Default 1. */
+  replicas: fromNumber((n) => intInRange(n, 0, 100, "replicas")).optional(),
+  /** The pod template's labels; the selector is the same. Default `app: <name>`. */
+  labels: labels.optional(),
+  listen: z.array(listenSchema).optional(),
+  /** Nodes the pods may be scheduled on; default every worker node. */
+  nodes: z.array(name).optional(),
+});
+
 export const servicePortSchema = strict({
   name: z.string().optional(),
   protocol: z.enum(["TCP", "UDP"]).optional(),
@@ -172,6 +184,7 @@ export const clusterFileSchema = strict({
   nodes: z.array(nodeSchema).min(1),
   cluster: clusterSettingsSchema.optional(),
   pods: z.array(podSchema).optional(),
+  deployments: z.array(deploymentSchema).optional(),
   services: z.array(serviceSchema).optional(),
   timeline: z.array(phaseSchema).optional(),
   probes: z.array(probeSchema).optional(),
@@ -181,3 +194,4 @@ export type ClusterFile = z.output<typeof clusterFileSchema>;
 export type NodeInput = z.output<typeof nodeSchema>;
 export type PodFileInput = z.output<typeof podSchema>;
 export type ServiceFileInput = z.output<typeof serviceSchema>;
+export type ListenInput = z.output<typeof listenSchema>;
