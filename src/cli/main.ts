@@ -5,6 +5,7 @@
  *   podpath exec  <scenario> <namespace> [--seed S] [--enumerate | --choose X] -- <command line…>
  *   podpath trace <scenario> <namespace> [--seed S] [--json] [--all] [--enumerate | --choose X] -- <command line…>
  *   podpath run   <scenario> [--seed S] [--json]
+ *   podpath test  <path…> [--seed S]
  *   podpath matrix <scenario> [--seed S] [--at P] [--json] [-A] [--nodes]
  *
  * Exit codes: exec and trace pass the simulated tool's code through; run gives 0 when every
@@ -20,6 +21,7 @@ import type { CliDeps, CliIo } from "./context.js";
 import { defaultDeps, EXIT, printIssues } from "./context.js";
 import { execCmd, traceCmd } from "./exec.js";
 import { runCmd } from "./run.js";
+import { testCmd } from "./test-cmd.js";
 import { matrixCmd } from "./matrix.js";
 
 export type { CliIo } from "./context.js";
@@ -97,6 +99,14 @@ function program(io: CliIo, deps: CliDeps, done: (code: number) => void): Comman
   ).action((scenario: string, o: SeedOpts & { json?: boolean }) => {
     done(runCmd({ scenario, json: o.json === true, ...seedOf(o) }, io, deps));
   });
+
+  p.command("test")
+    .description("run every phase's expectations of each scenario file, or of every *.yaml / *.yml under a directory; exit 0 if all hold")
+    .argument("<paths...>", "scenario files or directories")
+    .option("--seed <seed>", "seed for every random choice of every scenario (default: each scenario's)")
+    .action((paths: string[], o: { seed?: string }) => {
+      done(testCmd({ paths, ...(o.seed !== undefined ? { seed: o.seed } : {}) }, io, deps));
+    });
 
   withSeed(
     p

@@ -3,6 +3,11 @@
  * probe by probe — the host and command, the tool's output indented (stderr lines marked `2>`),
  * each expectation `✓ passed` or `✗ failed: expected …, got …` — and a summary line. Exit 0 only
  * when every probe held.
+ *
+ * A scenario with a timeline (or probes that repeat) runs phase by phase (run-phases.ts): every
+ * phase in order, or the one `--at` picks, each with a header, what its actions did, and its
+ * probes with that phase's expectations; a repeated probe shows its labels' counts and one
+ * sample run per label.
  */
 import type { Json } from "../trace/render-json.js";
 import type { ProbeCheck, ProbeReport } from "../sim/probes.js";
@@ -11,6 +16,8 @@ import { formatMs } from "../trace/render-text.js";
 import type { CliDeps, CliIo } from "./context.js";
 import { EXIT, loadSpec } from "./context.js";
 import { pickPhase } from "./phase.js";
+import type { PhaseSpec, WorldSpec } from "../netns/spec.js";
+import { needsPhases, outputLines, phaseCheckText, phasesJson, phasesText, runPhases, tally, tallyText } from "./run-phases.js";
 
 export interface RunArgs {
   readonly scenario: string;
@@ -30,6 +37,7 @@ export function runCmd(args: RunArgs, io: CliIo, deps: CliDeps): number {
   }
   const spec = picked.world;
   const seed = args.seed ?? spec.seed;
+  if (needsPhases(spec)) return runTimeline(args, spec, seed, picked.phase, io, deps);
   const reports = runProbes(spec, { seed, simulate: deps.simulate });
   const passed = reports.filter((r) => r.passed).length;
   const failed = reports.length - passed;
@@ -62,22 +70,7 @@ export function reportText(r: ReportLike): string {
 type ReportLike = Pick<ProbeReport, "probe" | "result" | "elapsedMs" | "checks" | "passed" | "error">;
 
 export function checkText(c: ProbeCheck): string {
-  switch (c.what) {
-    case "exit":
-      return `exit ${c.expected}: ${c.ok ? "✓ passed" : `✗ failed: expected ${c.expected}, got ${c.actual}`}`;
-    case "outcome":
-      return `outcome ${c.expected}: ${c.ok ? "✓ passed" : `✗ failed: expected ${c.expected}, got ${c.actual}`}`;
-    case "stdout":
-    case "stderr":
-      return `${c.what} contains ${JSON.stringify(c.expected)}: ${c.ok ? "✓ passed" : `✗ failed: expected it in ${c.what}, got no line containing it`}`;
-  }
-}
-
-function outputLines(text: string): string[] {
-  if (text === "") return [];
-  const lines = text.replace(/\r/g, "").split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
+  return phaseCheckText(c);
 }
 
 function reportJson(r: ProbeReport): Json {
@@ -92,4 +85,21 @@ function reportJson(r: ProbeReport): Json {
     passed: r.passed,
     error: r.error ?? null,
   };
+}
+
+/** Every phase (or the one picked by `--at`), each probe with that phase's expectations. */
+function runTimeline(args: RunArgs, spec: WorldSpec, seed: string, picked: PhaseSpec | undefined, io: CliIo, deps: CliDeps): number {
+  const only = args.at !== undefined ? picked : undefined;
+  const reports = runPhases(spec, { seed, simulate: deps.simulate, ...(only !== undefined ? { only } : {}) });
+  const t = tally(reports);
+  const timeline = spec.phases !== undefined;
+  if (args.json) {
+    const doc: Json = { scenario: args.scenario, name: spec.name, seed, phases: phasesJson(reports), runs: t.runs, passed: t.passed, failed: t.failed };
+    io.out(JSON.stringify(doc, null, 2) + "\n");
+  } else {
+    io.out(`${spec.name} — ${args.scenario}, seed ${seed}, ${tallyText(t, timeline)}\n`);
+    io.out(phasesText(reports));
+    io.out(`\n${t.passed} passed, ${t.failed} failed${timeline ? ` (${reports.length === 1 ? "phase" : "phases"} ${reports.map((p) => p.name).join(", ")})` : ""}\n`);
+  }
+  return t.failed === 0 ? EXIT.ok : EXIT.failed;
 }

@@ -15,8 +15,6 @@ import { withDeploymentPods } from "../../k8s/cluster/deployments.js";
 import type { ClusterDeployment, ClusterModel, ClusterNode, ClusterPod, ClusterService, PodPort } from "../../k8s/cluster/model.js";
 import type { WorldSpec } from "../../netns/spec.js";
 import { Builder } from "../builder.js";
-import { parseProbes } from "../probes.js";
-import { checkProbes } from "../validate.js";
 import type { AdapterSpec, VboxModel } from "../../vbox/model.js";
 import type { IssueSink } from "../issues.js";
 import type { Path, SourceMap } from "../yaml-positions.js";
@@ -26,6 +24,7 @@ import { clusterFileSchema } from "./schema.js";
 import { replayNodes } from "./replay.js";
 import type { ClusterState } from "../../k8s/cluster/timeline.js";
 import { parsePhases, phaseWorlds } from "./phases.js";
+import { clusterProbes, type DescribedPhase } from "./probe-schema.js";
 import { netnsNameText } from "../values.js";
 
 /** kube-flannel.yml's container args. */
@@ -47,12 +46,15 @@ export function loadCluster(value: unknown, file: string, src: SourceMap, sink: 
   if (sink.count > 0) return undefined;
   const worlds = phaseWorlds(model, timeline, (s) => worldOf(s, f, file, src, sink));
   if (worlds === undefined || sink.count > 0) return undefined;
-  // Probes as in the low-level format (parsed and checked by the same code), against the start's namespaces.
+  // Probes checked as in the low-level format against the start's namespaces; each phase's world
+  // gets them with that phase's expectation (probe-schema.ts), each phase its description.
   const b = new Builder(worlds[0]!.world, src, sink);
-  const raw = (value as { probes?: unknown }).probes;
-  const probes = checkProbes(b, parseProbes(b, Array.isArray(raw) ? raw : []));
+  const probes = clusterProbes(b, f.probes ?? [], worlds.map((p) => p.name));
   if (sink.count > 0) return undefined;
-  const phases = worlds.map((p) => ({ ...p, world: { ...p.world, probes } }));
+  const phases = worlds.map((p): DescribedPhase => {
+    const description = f.timeline?.find((t) => t.phase === p.name)?.description;
+    return { ...p, world: { ...p.world, probes: probes.get(p.name) ?? [] }, ...(description !== undefined ? { description } : {}) };
+  });
   return f.timeline === undefined ? phases[0]!.world : { ...phases[0]!.world, phases };
 }
 

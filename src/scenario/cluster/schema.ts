@@ -10,7 +10,8 @@
  * shows what may be left out.
  */
 import * as z from "zod";
-import { fromNumber, fromText, ipv4, ifaddr, probeSchema, strict } from "../schema.js";
+import { fromNumber, fromText, ipv4, ifaddr, strict } from "../schema.js";
+import { clusterProbeSchema } from "./probe-schema.js";
 import { intInRange, portValue } from "../values.js";
 import { prefixText } from "./values.js";
 
@@ -187,7 +188,8 @@ export const clusterFileSchema = strict({
   deployments: z.array(deploymentSchema).optional(),
   services: z.array(serviceSchema).optional(),
   timeline: z.array(phaseSchema).optional(),
-  probes: z.array(probeSchema).optional(),
+  /** As in the low-level format, plus `repeat`, `expectAt`, and `outcomes` / `seen` (probe-schema.ts). */
+  probes: z.array(clusterProbeSchema).optional(),
 });
 
 export type ClusterFile = z.output<typeof clusterFileSchema>;
