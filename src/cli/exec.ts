@@ -3,19 +3,22 @@
  *
  * exec prints the tool's stdout and stderr untouched and exits with its exit code, as if the
  * command had been typed on that host. trace prints what the command's packets went through
- * (render-text.ts), then the tool's own output under a rule; with --json, one JSON document
- * holding both. Both pass the tool's exit code through.
+ * (render-text.ts) and what happened in a few numbered sentences (trace/story.ts), then the
+ * tool's own output under a rule; with --json, one JSON document holding all three (the
+ * sentences as `summary`). Both pass the tool's exit code through.
  */
 import type { Trace } from "../trace/types.js";
 import { selectTraces } from "../trace/render-select.js";
-import { renderTracesText } from "../trace/render-text.js";
+import { renderStoryText, renderTracesText } from "../trace/render-text.js";
+import type { StoryWorld } from "../trace/story.js";
+import { tellStory } from "../trace/story.js";
 import type { Json } from "../trace/render-json.js";
 import { traceToJson } from "../trace/render-json.js";
 import type { CliDeps, CliIo } from "./context.js";
 import type { WorldSpec } from "../netns/spec.js";
 import type { ExecOptions, SimRun } from "../sim/exec.js";
 import { enumerate } from "../sim/enumerate.js";
-import { trailingChoiceFlags, pinChooser } from "./choices.js";
+import { trailingChoiceFlags, pinChooser, storyWorld } from "./choices.js";
 import { branchesExit, enumerationJson, renderBranchSummary, renderBranches } from "./branches.js";
 import { checkNamespace, commandLine, EXIT, loadSpec } from "./context.js";
 import { pickPhase } from "./phase.js";
@@ -56,7 +59,12 @@ function prepare(args: ExecArgs, io: CliIo, deps: CliDeps): Prepared | number {
   }
   const spec = picked.world;
   if (!checkNamespace(spec, args.scenario, args.namespace, io)) return EXIT.usage;
-  const { words, choice } = trailingChoiceFlags(args.words, { enumerate: args.enumerate === true, ...(args.choose !== undefined ? { choose: args.choose } : {}) });
+  const flags = trailingChoiceFlags(args.words, { enumerate: args.enumerate === true, ...(args.choose !== undefined ? { choose: args.choose } : {}) });
+  if ("error" in flags) {
+    io.err(`podpath: ${flags.error}\n`);
+    return EXIT.usage;
+  }
+  const { words, choice } = flags;
   const seed = args.seed ?? spec.seed;
   if (choice.enumerate && choice.choose !== undefined) {
     io.err("podpath: --enumerate and --choose exclude each other: one lists every branch, the other takes one\n");
@@ -101,7 +109,7 @@ export function traceCmd(args: TraceArgs, io: CliIo, deps: CliDeps): number {
       return branchesExit(e);
     }
     io.out(`${args.namespace}$ ${command}    (scenario "${spec.name}", seed ${seed}, every random branch)\n\n`);
-    io.out(renderBranches(e, (run) => renderRun(run, args, command)));
+    io.out(renderBranches(e, (run) => renderRun(run, args, command, storyWorld(spec))));
     return branchesExit(e);
   }
   const run = deps.simulate(spec, args.namespace, command, p.options);
@@ -118,24 +126,34 @@ export function traceCmd(args: TraceArgs, io: CliIo, deps: CliDeps): number {
       elapsedMs: run.elapsedMs,
       traces: shown.map(traceToJson),
       hiddenTraces: hidden.map((t) => t.id),
+      summary: story(run, shown, command, storyWorld(spec)),
     };
     io.out(JSON.stringify(doc, null, 2) + "\n");
     return r.exitCode;
   }
   io.out(`${args.namespace}$ ${command}    (scenario "${spec.name}", seed ${seed})\n\n`);
-  io.out(renderRun(run, args, command));
+  io.out(renderRun(run, args, command, storyWorld(spec)));
   io.err(r.stderr);
   return r.exitCode;
 }
 
-/** The traces of one run and the tool's stdout under a rule (stderr is the caller's). */
-function renderRun(run: Pick<SimRun, "result" | "traces">, args: TraceArgs, command: string): string {
+/** The traces of one run, what happened in sentences, and the tool's stdout under a rule (stderr is the caller's). */
+function renderRun(run: Pick<SimRun, "result" | "traces">, args: TraceArgs, command: string, world: StoryWorld): string {
   const { shown, hidden } = selectTraces(run.traces, { all: args.all });
   const r = run.result;
   let out = shown.length > 0 ? renderTracesText(shown) : "(the command sent no packets)\n";
   if (hidden.length > 0) out += `\n${hiddenNote(hidden)}\n`;
+  out += `\n${renderStoryText(story(run, shown, command, world))}`;
   out += `\n── ${command}: exit ${r.exitCode} ──\n`;
   return out + r.stdout;
+}
+
+/** The story of a run, told from the traces shown (trace/story.ts). */
+function story(run: Pick<SimRun, "result">, shown: readonly Trace[], command: string, world: StoryWorld): string[] {
+  const r = run.result;
+  // The tool is the first word of the pipeline's last command (`echo hi | nc -u …` → nc).
+  const app = command.split("|").pop()!.trim().split(/\s+/)[0] || command;
+  return tellStory({ traces: shown, app, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr, world });
 }
 
 function hiddenNote(hidden: readonly Trace[]): string {

@@ -61,7 +61,11 @@ function program(io: CliIo, deps: CliDeps, done: (code: number) => void): Comman
   const withChoices = (c: Command): Command =>
     c
       .option("--enumerate", "run every branch of iptables' random rules (statistic --mode random) and show each with its probability")
-      .option("--choose <target>", "take the random branch that leads to this chain (e.g. KUBE-SEP-…) or rule (table:chain:N)");
+      .option(
+        "--choose <target>",
+        "take the random branch that leads to this chain (KUBE-SEP-…), rule (table:chain:N), pod (kubia-zcpbb) or endpoint (10.244.2.11[:8080]); " +
+          "--choose and --enumerate may also end the command line (-- curl http://10.98.41.49 --choose kubia-zcpbb), since no simulated tool has options of those names, but not on both sides of --",
+      );
 
   withChoices(withSeed(
     p

@@ -3,13 +3,15 @@
  *  - sample: from the run's seeded stream, `(u32 & 0x7fffffff) < p` as the kernel draws it;
  *  - pinned: `--choose KUBE-SEP-…` (or `table:chain:N`) takes the branch leading there and
  *    refuses the other random rules of that chain, so a teacher can show one path on purpose;
- *    random rules elsewhere are still sampled;
+ *    random rules elsewhere are still sampled. `dnatEndpoints` says which chains DNAT to an
+ *    endpoint, so that the command line can also pin by pod or endpoint address;
  *  - scripted: the decisions come from a list; decisions past its end take the branch. The
  *    enumerator (sim/enumerate.ts) reruns a command with every list that matters, which lists
  *    every reachable outcome with its exact probability.
  */
 import type { Rng } from "../core/rng.js";
-import type { Ruleset, TableName } from "./rule.js";
+import type { Ipv4 } from "../core/ip.js";
+import type { Rule, Ruleset, TableName } from "./rule.js";
 
 export interface RandomSite {
   readonly table: TableName;
@@ -67,17 +69,64 @@ export function pinnedRules(rs: Ruleset, pin: Pin): Map<string, number> | undefi
     for (const c of t.chains) {
       c.rules.forEach((r, i) => {
         const n = i + 1;
-        const random = r.matches.some((m) => m.module === "statistic" && m.mode === "random");
+        const random = isRandom(r);
         const key = `${t.name}:${c.name}`;
         if (out.has(key)) return;
         if (pin.kind === "rule" ? pin.table === t.name && pin.chain === c.name && pin.rule === n : r.target?.kind === "jump" && r.target.chain === pin.chain) {
           // The pinned rule may itself be the unconditional last one: then every random rule before it is refused.
-          if (random || c.rules.slice(0, i).some((x) => x.matches.some((m) => m.module === "statistic" && m.mode === "random"))) out.set(key, n);
+          if (random || c.rules.slice(0, i).some(isRandom)) out.set(key, n);
         }
       });
     }
   }
   return out.size > 0 ? out : undefined;
+}
+
+function isRandom(r: Rule): boolean {
+  return r.matches.some((m) => m.module === "statistic" && m.mode === "random");
+}
+
+/** A chain that DNATs to one address (kube-proxy's KUBE-SEP-…): where its packets go. */
+export interface DnatEndpoint {
+  readonly table: TableName;
+  readonly chain: string;
+  readonly ip: Ipv4;
+  /** Absent when the rule keeps the port (`--to-destination 10.0.0.1`) or maps to a range. */
+  readonly port?: number;
+}
+
+/** Every chain with a DNAT rule to a single address, once per chain (its first such rule). */
+export function dnatEndpoints(rs: Ruleset): DnatEndpoint[] {
+  const out: DnatEndpoint[] = [];
+  for (const t of rs.tables)
+    for (const c of t.chains) {
+      const r = c.rules.find((x) => x.target?.kind === "DNAT" && x.target.to.minIp !== undefined && (x.target.to.maxIp ?? x.target.to.minIp) === x.target.to.minIp);
+      if (r?.target?.kind !== "DNAT") continue;
+      const to = r.target.to;
+      const port = to.minPort !== undefined && (to.maxPort ?? to.minPort) === to.minPort ? to.minPort : undefined;
+      out.push({ table: t.name, chain: c.name, ip: to.minIp!, ...(port !== undefined ? { port } : {}) });
+    }
+  return out;
+}
+
+/**
+ * How many ways a chain's random rules can send a packet: one per random rule, plus one when a
+ * rule with a target follows the last of them (kube-proxy's unconditional last endpoint).
+ * Undefined for a chain without random rules.
+ */
+export function randomBranches(rs: Ruleset, table: string, chain: string): number | undefined {
+  const c = rs.tables.find((t) => t.name === table)?.chains.find((x) => x.name === chain);
+  if (!c) return undefined;
+  let last = -1;
+  let n = 0;
+  c.rules.forEach((r, i) => {
+    if (isRandom(r)) {
+      n++;
+      last = i;
+    }
+  });
+  if (n === 0) return undefined;
+  return n + (c.rules.slice(last + 1).some((r) => r.target !== undefined) ? 1 : 0);
 }
 
 export class PinChooser implements Chooser {

@@ -244,6 +244,12 @@ export function renderDisposition(d: Disposition | undefined): string {
   }
 }
 
+/** The sentences of a run's story (story.ts), numbered under a heading. */
+export function renderStoryText(lines: readonly string[]): string {
+  if (lines.length === 0) return "";
+  return `What happened:\n${lines.map((l, i) => `  ${i + 1}. ${l}`).join("\n")}\n`;
+}
+
 /** Milliseconds with at most three decimals, no trailing zeros. */
 export function formatMs(ms: number): string {
   return String(Number(ms.toFixed(3)));

@@ -170,7 +170,7 @@ describe("podpath trace", () => {
     const r = await runMain(["trace", NAT, "--json", ...PING_LOOP]);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.out) as Record<string, unknown> & { result: Record<string, unknown>; traces: { id: number; origin: string; hops: unknown[]; disposition: { kind: string } }[] };
-    expect(Object.keys(doc)).toEqual(["scenario", "name", "namespace", "command", "seed", "result", "elapsedMs", "traces", "hiddenTraces"]);
+    expect(Object.keys(doc)).toEqual(["scenario", "name", "namespace", "command", "seed", "result", "elapsedMs", "traces", "hiddenTraces", "summary"]);
     expect(doc.scenario).toBe(NAT);
     expect(doc.namespace).toBe("pod1");
     expect(doc.command).toBe("ping -c 1 -W 1 10.244.2.2");
