@@ -70,6 +70,11 @@ export class Sysctls {
     return this.num("net.ipv4.conf.all.accept_local") === 1 || this.dev(dev, "accept_local") === 1;
   }
 
+  /** IN_DEV_ORCONF(ROUTE_LOCALNET): 127.0.0.0/8 may be routed to and from this device. */
+  routeLocalnet(dev: string): boolean {
+    return this.num("net.ipv4.conf.all.route_localnet") === 1 || this.dev(dev, "route_localnet") === 1;
+  }
+
   sendRedirects(dev: string): boolean {
     return this.num("net.ipv4.conf.all.send_redirects") === 1 || this.dev(dev, "send_redirects") === 1;
   }

@@ -105,7 +105,7 @@ export function buildVboxNetworks(model: VboxModel): Result<VboxNetworks> {
       const got = addrOf.get(a);
       const plan = planOf.get(a)!;
       if (!got) continue;
-      nics.push({ ifname: a.ifname, segment: plan.segment, mac: a.mac, addr: { addr: got.addr, len: got.len }, ...(got.server ? { dhcp: got.server } : {}) });
+      nics.push({ ifname: a.ifname, segment: plan.segment, mac: a.mac, addr: { addr: got.addr, len: got.len }, ...(got.server ? { dhcp: got.server } : {}), ...(a.gateway !== undefined ? { gateway: a.gateway } : {}) });
       addresses.push({ vm: vm.name, adapter: a.adapter, ifname: a.ifname, segment: plan.segment, mac: a.mac, addr: got.addr, len: got.len, source: got.server ? "dhcp" : "static" });
     }
     namespaces.push(guestNamespace(vm.name, nics));

@@ -32,6 +32,8 @@ export interface GuestNic {
   readonly addr: Prefix;
   /** The server that leased `addr`; absent for a static address. */
   readonly dhcp?: DhcpServer;
+  /** A static address's default route (netplan `via`), installed `proto static`. */
+  readonly gateway?: Ipv4;
 }
 
 export function dhcpRoutes(dev: string, lease: Ipv4, server: DhcpServer): RouteSpec[] {
@@ -52,6 +54,7 @@ export function guestNamespace(name: string, nics: readonly GuestNic[]): NetnsSp
     addresses.push({ dev: n.ifname, addr: n.addr.addr, len: n.addr.len, broadcast: broadcastOf(n.addr.addr, n.addr.len), scope: "universe" });
     // A router outside the leased subnet would need an onlink route; VirtualBox's servers never send one.
     if (n.dhcp && (n.dhcp.router === undefined || inPrefix(n.dhcp.router, n.addr.addr, n.addr.len))) routes.push(...dhcpRoutes(n.ifname, n.addr.addr, n.dhcp));
+    if (n.gateway !== undefined) routes.push({ table: TABLE_MAIN, type: "unicast", dst: 0 as Ipv4, len: 0, via: n.gateway, dev: n.ifname, metric: 0, scope: "universe", proto: "static", onlink: false });
   }
   return machine(name, { devices, addresses, routes });
 }

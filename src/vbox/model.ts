@@ -36,6 +36,8 @@ export type AdapterSpec = AdapterAttachment & {
   readonly adapter: number;
   /** `a.b.c.d/len` configured in the guest (netplan `addresses:`); omitted = DHCP. */
   readonly address?: string;
+  /** With a static address: netplan's default route (`routes: [{to: default, via: …}]`), `a.b.c.d`. */
+  readonly gateway?: string;
   /** `--macaddress<N>`; omitted = drawn from the model's seed in VirtualBox's 08:00:27 OUI. */
   readonly mac?: string;
   /** `--natpf<N>` rules (NAT mode only). */

@@ -3,8 +3,8 @@
  * addresses, MACs and port forwards. Every problem is collected as an Issue (with the VM and
  * adapter in the message); the builders only ever see a model that passed.
  */
-import type { Mac, Prefix } from "../core/ip.js";
-import { parseIpv4, parsePrefix } from "../core/ip.js";
+import type { Ipv4, Mac, Prefix } from "../core/ip.js";
+import { inPrefix, parseIpv4, parsePrefix } from "../core/ip.js";
 import type { Issue, Position, Result } from "../core/issue.js";
 import { fail, ok } from "../core/issue.js";
 import { parseVboxMac, vboxMac } from "./mac.js";
@@ -18,6 +18,8 @@ export interface ParsedAdapter {
   readonly attachment: AdapterAttachment;
   /** The guest's static address; undefined = DHCP. */
   readonly static?: Prefix;
+  /** netplan's default route for a static address. */
+  readonly gateway?: Ipv4;
   readonly mac: Mac;
   readonly portForwards: readonly PortForward[];
   readonly at: Position;
@@ -75,7 +77,14 @@ export function validateModel(model: VboxModel): Result<ParsedVm[]> {
       }
       const portForwards = checkForwards(a, attachment, badA);
       if (attachment === undefined) continue;
-      adapters.push({ vm: vm.name, adapter: a.adapter, ifname: guestIfName(a.adapter), attachment, mac, portForwards, at: where(a.at ?? vm.at), ...(staticAddr ? { static: staticAddr } : {}) });
+      let gateway: Ipv4 | undefined;
+      if (a.gateway !== undefined) {
+        gateway = parseIpv4(a.gateway);
+        if (gateway === undefined) badA("bad-address", `gateway ${a.gateway} is not an IPv4 address`);
+        else if (staticAddr === undefined) badA("bad-address", `gateway ${a.gateway} goes with a static address (a DHCP lease brings its own router)`);
+        else if (!inPrefix(gateway, staticAddr.addr, staticAddr.len)) badA("bad-address", `gateway ${a.gateway} is not inside ${a.address} (netplan would need on-link: true)`);
+      }
+      adapters.push({ vm: vm.name, adapter: a.adapter, ifname: guestIfName(a.adapter), attachment, mac, portForwards, at: where(a.at ?? vm.at), ...(staticAddr ? { static: staticAddr } : {}), ...(gateway !== undefined ? { gateway } : {}) });
     }
     vms.push({ name: vm.name, adapters: adapters.sort((x, y) => x.adapter - y.adapter) });
   }

@@ -27,7 +27,7 @@ import { firstDefaultRoute, ipv4Addrs } from "../flannel/host.js";
 import type { KlogClock } from "../flannel/klog.js";
 import { kubeProxyTables } from "../kube-proxy/index.js";
 import { endpointsOf, kubeProxyServices, type PlacedPod } from "./endpoints.js";
-import { nodeResolvConf, podFiles } from "./files.js";
+import { nodeHosts, nodeResolvConf, podFiles } from "./files.js";
 import type { ClusterModel, ClusterNode, ClusterPod } from "./model.js";
 import { allocateServices, type AllocatedService } from "./services.js";
 import { dnsListener, dnsZone, systemPods } from "./system-pods.js";
@@ -109,7 +109,7 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
   for (const n of m.nodes) {
     const base = vm(n.name);
     const f = flannelOf.get(n.name)!;
-    const files: Record<string, string> = { ...(base.files ?? {}), "/etc/resolv.conf": nodeResolvConf() };
+    const files: Record<string, string> = { ...(base.files ?? {}), "/etc/resolv.conf": nodeResolvConf(), "/etc/hosts": nodeHosts(n.name) };
     let ns: NetnsSpec = { ...base, sysctls: { ...base.sysctls, "net.ipv4.ip_forward": "1", "net.bridge.bridge-nf-call-iptables": "1" }, files };
     if (f.kind === "running") {
       const s = f.state;
@@ -204,7 +204,10 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
     let ruleset: Ruleset = kp.value.nodeRuleset;
     if (f.kind === "running" && f.iptables) ruleset = appendRuleset(ruleset, f.iptables.ruleset);
     const iptables: IptablesSpec = { ruleset, text: printIptablesSave(ruleset), file: `${n.name}:iptables` };
-    spaces.set(n.name, { ...spaces.get(n.name)!, iptables });
+    const ns = spaces.get(n.name)!;
+    // kube-proxy turns route_localnet on so that localhost:<nodePort> can be DNATed out of lo.
+    const sysctls = kp.value.rules.localhostNodePorts ? { ...ns.sysctls, "net.ipv4.conf.all.route_localnet": "1" } : ns.sysctls;
+    spaces.set(n.name, { ...ns, iptables, sysctls });
   }
   if (issues.length > 0) return fail(issues);
 

@@ -12,6 +12,22 @@ export function nodeResolvConf(): string {
   return "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n";
 }
 
+/** An Ubuntu node's /etc/hosts: localhost, the installer's 127.0.1.1 line for its own name, the IPv6 names. */
+export function nodeHosts(node: string): string {
+  return [
+    "127.0.0.1 localhost",
+    `127.0.1.1 ${node}`,
+    "",
+    "# The following lines are desirable for IPv6 capable hosts",
+    "::1     ip6-localhost ip6-loopback",
+    "fe00::0 ip6-localnet",
+    "ff00::0 ip6-mcastprefix",
+    "ff02::1 ip6-allnodes",
+    "ff02::2 ip6-allrouters",
+    "",
+  ].join("\n");
+}
+
 /** kubelet's resolv.conf for ClusterFirst: the pod's namespace first, then svc and the domain; ndots 5. */
 export function podResolvConf(m: ClusterModel, pod: ClusterPod): string {
   const d = m.domain;

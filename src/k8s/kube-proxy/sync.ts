@@ -30,6 +30,8 @@ export interface ProxyRules {
   readonly sections: { readonly filterChains: string; readonly filterRules: string; readonly natChains: string; readonly natRules: string };
   /** More than 1,000 endpoints: the KUBE-SEP and KUBE-SVC → KUBE-SEP rules carry no comments. */
   readonly largeClusterMode: boolean;
+  /** Localhost NodePorts are on: kube-proxy sets net.ipv4.conf.all.route_localnet=1 at start. */
+  readonly localhostNodePorts: boolean;
 }
 
 export function syncProxyRules(input: KubeProxyInput): KubeProxyResult<ProxyRules> {
@@ -56,5 +58,5 @@ export function syncProxyRules(input: KubeProxyInput): KubeProxyResult<ProxyRule
     natRules: ctx.out.natRules.text(),
   };
   const restoreInput = `*filter\n${sections.filterChains}${sections.filterRules}COMMIT\n*nat\n${sections.natChains}${sections.natRules}COMMIT\n`;
-  return { ok: true, value: { restoreInput, sections, largeClusterMode: ctx.largeClusterMode } };
+  return { ok: true, value: { restoreInput, sections, largeClusterMode: ctx.largeClusterMode, localhostNodePorts: cfg.localhostNodePorts } };
 }

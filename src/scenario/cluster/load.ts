@@ -8,7 +8,7 @@
  * low-level `commands:` and `sysctls:` are applied on top, and probes are checked against the
  * namespaces that exist. Every problem is collected with its position.
  */
-import { formatPrefix, type Ipv4, type Prefix } from "../../core/ip.js";
+import { formatIpv4, formatPrefix, type Ipv4, type Prefix } from "../../core/ip.js";
 import type { Position } from "../../core/issue.js";
 import { buildCluster } from "../../k8s/cluster/build.js";
 import { withDeploymentPods } from "../../k8s/cluster/deployments.js";
@@ -21,9 +21,9 @@ import type { Path, SourceMap } from "../yaml-positions.js";
 import { check } from "../zod-issues.js";
 import type { ClusterFile, ListenInput } from "./schema.js";
 import { clusterFileSchema } from "./schema.js";
-import { replayNodes } from "./replay.js";
 import type { ClusterState } from "../../k8s/cluster/timeline.js";
 import { parsePhases, phaseWorlds } from "./phases.js";
+import { replayNodes } from "./replay.js";
 import { clusterProbes, type DescribedPhase } from "./probe-schema.js";
 import { netnsNameText } from "../values.js";
 
@@ -129,7 +129,7 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
       name: n.name,
       at: at(["nodes", i]),
       adapters: n.nics.map((nic, j): AdapterSpec => {
-        const base = { adapter: nic.adapter, at: at(["nodes", i, "nics", j]), ...(nic.address ? { address: formatPrefix(nic.address) } : {}), ...(nic.mac ? { mac: nic.mac } : {}) };
+        const base = { adapter: nic.adapter, at: at(["nodes", i, "nics", j]), ...(nic.address ? { address: formatPrefix(nic.address) } : {}), ...(nic.gateway !== undefined ? { gateway: formatIpv4(nic.gateway) } : {}), ...(nic.mac ? { mac: nic.mac } : {}) };
         switch (nic.mode) {
           case "nat":
             return { ...base, mode: "nat" };
@@ -238,8 +238,8 @@ function toModel(f: ClusterFile, file: string, src: SourceMap, sink: IssueSink):
       nodes: dnsNodes,
     },
     pods,
-    services,
     deployments,
+    services,
   });
 }
 

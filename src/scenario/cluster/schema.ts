@@ -26,6 +26,8 @@ export const nicSchema = strict({
   network: name.optional(),
   /** Static `a.b.c.d/len` as netplan configures it; omitted = DHCP. */
   address: ifaddr.optional(),
+  /** With a static address: the default route's gateway (netplan `routes: [{to: default, via: …}]`). */
+  gateway: ipv4.optional(),
   mac: z.string().optional(),
 });
 
@@ -195,5 +197,5 @@ export const clusterFileSchema = strict({
 export type ClusterFile = z.output<typeof clusterFileSchema>;
 export type NodeInput = z.output<typeof nodeSchema>;
 export type PodFileInput = z.output<typeof podSchema>;
-export type ServiceFileInput = z.output<typeof serviceSchema>;
 export type ListenInput = z.output<typeof listenSchema>;
+export type ServiceFileInput = z.output<typeof serviceSchema>;
