@@ -41,7 +41,7 @@ export interface LabelCount {
 }
 
 export interface PhaseCheck {
-  readonly what: ProbeCheck["what"] | "outcomes" | "seen";
+  readonly what: ProbeCheck["what"] | "outcomes" | "seen" | "answers";
   readonly ok: boolean;
   readonly expected: string;
   /** What was seen: an exit code, outcome or line; for a repeated every-run check the failing values with their counts (`7 in 13`). */
@@ -157,6 +157,11 @@ function overRuns(probe: ProbeSpec, runs: readonly ProbeRun[], labels: readonly 
     const n = runs.filter((r) => r.report.result?.stdout.includes(s) === true).length;
     checks.push({ what: "seen", ok: n > 0, expected: s, actual: `${n === 0 ? "none" : n} of ${plural(runs.length, "run")}` });
   }
+  for (const a of e.answers ?? []) {
+    const n = runs.filter((r) => r.report.result?.stdout.includes(a.text) === true).length;
+    const share = runs.length > 0 ? ` (${((100 * n) / runs.length).toFixed(1)}%)` : "";
+    checks.push({ what: "answers", ok: inRange(a.range, n, runs.length), expected: `${JSON.stringify(a.text)} ${a.range.text}`, actual: `${n} of ${plural(runs.length, "run")}${share}` });
+  }
   return checks;
 }
 
@@ -186,6 +191,8 @@ export function phaseCheckText(c: PhaseCheck): string {
       return `${c.what} contains ${JSON.stringify(c.expected)}${every}: ${verdict(`expected it in ${c.what}, got no line containing it${c.runs ? ` in ${c.runs.failed} of ${c.runs.total} runs` : ""}`)}`;
     case "outcomes":
       return `outcomes ${c.expected}: ${verdict(`expected ${c.expected}, got ${c.actual}`)}`;
+    case "answers":
+      return `answers ${c.expected}: ${c.ok ? `✓ passed (${c.actual})` : `✗ failed: got ${c.actual}`}`;
     case "seen":
       return `seen ${JSON.stringify(c.expected)}: ${verdict(`expected it in the stdout of at least one run, got it in ${c.actual}`)}`;
   }

@@ -51,6 +51,8 @@ export interface PhaseExpect extends ExpectSpec {
   readonly outcomes?: readonly OutcomeBound[];
   /** Each must appear in the stdout of at least one run. */
   readonly seen?: readonly string[];
+  /** How many runs' stdout contains each text (which endpoint answered): a count or share range. */
+  readonly answers?: readonly { readonly text: string; readonly range: RunRange }[];
 }
 
 /** A cluster probe as one phase's world carries it. */
@@ -65,7 +67,7 @@ export function repeatOf(p: ProbeSpec): number {
 }
 
 export function isPhaseExpect(e: ExpectSpec): e is PhaseExpect {
-  return "outcomes" in e || "seen" in e;
+  return "outcomes" in e || "seen" in e || "answers" in e;
 }
 
 /** A run's label: `ok` when it exits 0, otherwise `<argv0>: (<exit code>)` — curl's own notation. */
@@ -129,6 +131,16 @@ const outcomesSchema = z.record(z.string(), z.union([z.number(), z.string()], { 
   return out;
 });
 
+const answersSchema = z.record(z.string(), z.union([z.number(), z.string()], { error: () => "expected a count or a share" })).transform((rec, ctx) => {
+  const out: { text: string; range: RunRange }[] = [];
+  for (const [text, raw] of Object.entries(rec)) {
+    const r = parseRunRange(raw);
+    if (!r.ok) ctx.issues.push({ code: "custom", message: r.message, input: raw, path: [text], params: { code: "bad-value" } });
+    else out.push({ text, range: r.value });
+  }
+  return out;
+});
+
 const substrings = z.preprocess((v) => (typeof v === "string" ? [v] : v), z.array(z.string()));
 
 export const clusterExpectSchema = strict({
@@ -143,6 +155,8 @@ export const clusterExpectSchema = strict({
   outcomes: outcomesSchema.optional(),
   /** Each appears in the stdout of at least one run. */
   seen: substrings.optional(),
+  /** Text → how many runs' stdout contains it (`30%..37%`): which endpoint answered how often. */
+  answers: answersSchema.optional(),
 });
 
 export const clusterProbeSchema = strict({
@@ -170,6 +184,7 @@ function toExpect(e: ExpectInput): PhaseExpect {
     ...(e.outcome !== undefined ? { outcome: e.outcome } : {}),
     ...(e.outcomes !== undefined ? { outcomes: e.outcomes } : {}),
     ...(e.seen !== undefined ? { seen: e.seen } : {}),
+    ...(e.answers !== undefined ? { answers: e.answers } : {}),
   };
 }
 
