@@ -1,15 +1,22 @@
 /**
  * `dig [@server] [name] [type] [+opts]` as BIND 9.18 prints it (bin/dig/dig.c over dighost.c:
- * apps/dighost.ts), version string that of Debian 12's bind9-dnsutils. The query asks for
- * recursion and sets AD, with EDNS0 (UDP size 1232) and an 8-octet client COOKIE, as dig's
- * defaults do; the search list is used only with +search. The answer is printed as dig does:
+ * apps/dighost.ts), version string that of Debian 12's bind9-dnsutils, against which
+ * test/kernel/dns-tools.test.ts compares it. The query asks for recursion and sets AD, with
+ * EDNS0 (UDP size 1232) and an 8-octet client COOKIE, as dig's defaults do; the search list is
+ * used only with +search. The answer is printed as dig does:
  *
- *   (blank) / "; <<>> DiG VERSION <<>> ARGS" / ";; global options: +cmd" / ";; Got answer:"
+ *   (blank) / "; <<>> DiG VERSION <<>> ARGS" / "; (1 server found)" when the server was given as
+ *   @ADDR / ";; global options: +cmd" — this banner waits
+ *   until there is something to print after it (the answer, or "no servers could be reached"),
+ *   so the ";; communications error …" lines of failed tries come before it, and it is never
+ *   printed when a TCP connect failed (that failure prints its own lines) or with +short;
+ *   ";; Got answer:", then for a question under `local.` the two-line mDNS warning;
  *   ";; ->>HEADER<<- opcode: QUERY, status: S, id: N" and the flags/counts line, the recursion
  *   warning when RD was asked and RA not given, the OPT pseudosection, the non-empty sections
  *   with records laid out in dig's columns (masterdump.c indent(): ttl 24, class 32, type 40,
- *   rdata 48, tabs of 8), then Query time, SERVER (with "(UDP)"/"(TCP)"), WHEN and MSG SIZE
- *   (the reply's real wire size) and a blank line.
+ *   rdata 48, tabs of 8; the question's ";" is written before the name and not counted), then
+ *   Query time, SERVER (with "(UDP)"/"(TCP)"), WHEN and MSG SIZE (the reply's real wire size)
+ *   and a blank line. When no server answered: ";; no servers could be reached", no blank line.
  *
  * WHEN needs a wall clock: virtual time 0 is 2024-01-01 00:00:00 UTC (VIRTUAL_EPOCH_S) and the
  * host runs in UTC. The query id and cookie come from the world's seeded stream. Exit status 0
@@ -27,7 +34,7 @@ import { VIRTUAL_EPOCH_S } from "../sock/dns-server.js";
 import { bindSettings, runLookup } from "./dighost.js";
 import type { BindSettings } from "./dighost.js";
 
-export const DIG_VERSION = "9.18.33-1~deb12u2-Debian";
+export const DIG_VERSION = "9.18.49-1~deb12u3-Debian";
 
 const USAGE =
   "Usage:  dig [@global-server] [domain] [q-type] [q-class] {q-opt}\n" +
@@ -102,12 +109,19 @@ export const digApp: App = (argv, io) => {
   }
   const settings = bindSettings(ns, over);
   const clientCookie = randomOctets(ns, 8);
-  if (!short) io.out(`\n; <<>> DiG ${DIG_VERSION} <<>> ${args.join(" ")}\n;; global options: +cmd\n`);
+  // dig keeps the command line (lookup->cmdline) and prints it just before the first output.
+  // A server given as @ARG adds how many addresses it came to (always one: only addresses are taken).
+  const found = over.servers !== undefined ? "; (1 server found)\n" : "";
+  let banner = short ? "" : `\n; <<>> DiG ${DIG_VERSION} <<>> ${args.join(" ")}\n${found};; global options: +cmd\n`;
+  const withBanner = (text: string): void => {
+    io.out(banner + text);
+    banner = "";
+  };
   const query = (qname: string): DnsMessage =>
     dnsQuery(dnsQueryId(ns), qname, qtype, { ad: true, ...(edns ? { edns: { udpSize: 1232, version: 0, do: false, options: cookie ? [{ code: EDNS_COOKIE, data: clientCookie }] : [] } } : {}) });
   runLookup(ns, settings, text, query, (line) => io.out(`;; ${line}\n`), (end) => {
     if (end.kind === "no-servers") {
-      io.out(";; no servers could be reached\n\n");
+      if (!end.reported) withBanner(";; no servers could be reached\n");
       io.exit(9);
       return;
     }
@@ -118,6 +132,9 @@ export const digApp: App = (argv, io) => {
       return;
     }
     let out = ";; Got answer:\n";
+    if (msg.questions.some((q) => /(^|\.)local$/i.test(q.name))) {
+      out += ";; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n";
+    }
     out += `;; ->>HEADER<<- opcode: ${msg.opcode === 0 ? "QUERY" : `RESERVED${msg.opcode}`}, status: ${rcodeName(msg.rcode)}, id: ${msg.id}\n`;
     const f = msg.flags;
     const flags = (["qr", "aa", "tc", "rd", "ra", "ad", "cd"] as const).filter((k) => f[k]).map((k) => ` ${k}`).join("");
@@ -131,7 +148,7 @@ export const digApp: App = (argv, io) => {
       }
     }
     out += ";; QUESTION SECTION:\n";
-    for (const q of msg.questions) out += `${columns(`;${fqdn(q.name)}`, [[32, "IN"], [40, typeName(q.type)]])}\n`;
+    for (const q of msg.questions) out += `;${columns(fqdn(q.name), [[32, "IN"], [40, typeName(q.type)]])}\n`;
     out += "\n";
     for (const [title, recs] of [["ANSWER", msg.answers], ["AUTHORITY", msg.authority], ["ADDITIONAL", msg.additional]] as const) {
       if (recs.length === 0) continue;
@@ -141,7 +158,7 @@ export const digApp: App = (argv, io) => {
     out += `;; SERVER: ${formatIpv4(end.server.addr)}#${settings.port}(${end.server.userarg}) (${settings.tcp ? "TCP" : "UDP"})\n`;
     out += `;; WHEN: ${whenText(VIRTUAL_EPOCH_S * 1000 + world.now)}\n`;
     out += `;; MSG SIZE  rcvd: ${end.octets.length}\n\n`;
-    io.out(out);
+    withBanner(out);
     io.exit(0);
   });
 };

@@ -1,5 +1,6 @@
 /**
- * How BIND 9.18's dig and nslookup look a name up (bin/dig/dighost.c), shared by both tools:
+ * How BIND 9.18's dig and nslookup look a name up (bin/dig/dighost.c), shared by both tools;
+ * checked against bind9-dnsutils 1:9.18.49-1~deb12u3 by test/kernel/dns-tools.test.ts:
  *
  *   - settings from /etc/resolv.conf as lib/irs/resconf.c reads it: nameservers (up to 3),
  *     search list, `options ndots:N timeout:T attempts:A`; defaults ndots 1, attempts 3, and a
@@ -7,10 +8,20 @@
  *   - with the search list in use, a relative name with fewer dots than ndots is tried under each
  *     search domain in turn and then as it is; an absolute name, or one with enough dots, only
  *     as it is (next_origin). Only NXDOMAIN moves on to the next name;
- *   - each query is retried on the same server after a timeout or error while tries remain (UDP
- *     only), then goes to the next server with what is left; every failed try is reported as
+ *   - each query is retried on the same server after a timeout or error while tries remain (over
+ *     UDP and TCP alike), then goes to the next server with what is left; a failed UDP try, or a
+ *     failed exchange on an open TCP connection, is reported as
  *     ";; communications error to ADDR#53: REASON", and when no server is left the lookup ends
- *     with "no servers could be reached" (recv_done);
+ *     with "no servers could be reached", which the tool prints (recv_done). A TCP connect that
+ *     fails is reported at once as two lines, ";; Connection to ADDR#53(SERVER) for TEXT failed:
+ *     REASON." and ";; no servers could be reached" (TEXT as the user typed it), per try, and
+ *     the lookup then ends with nothing more to print;
+ *   - a reply with SERVFAIL when the tool does not stop there (nslookup), or without RA to a
+ *     recursive query when the tool checks RA (nslookup; CoreDNS never sets RA), goes to the next
+ *     server with ";; Got SERVFAIL reply from SERVER, trying next server" (or "Got recursion
+ *     not available from …"); from the last server the same line without ", trying next
+ *     server" is printed and the reply is used. This comes before the NXDOMAIN search step, so
+ *     every name of the search list is asked of every server;
  *   - a SERVFAIL ends the lookup unless the tool asked to go on to the next server (nslookup).
  */
 import type { Ipv4 } from "../core/ip.js";
@@ -37,6 +48,8 @@ export interface BindSettings {
   readonly tcp: boolean;
   readonly useSearch: boolean;
   readonly servfailStops: boolean;
+  /** A reply without RA goes to the next server (nslookup's check_ra). */
+  readonly checkRa: boolean;
   readonly port: number;
 }
 
@@ -57,6 +70,7 @@ export function bindSettings(ns: Netns, over: Partial<BindSettings> = {}): BindS
     tcp: false,
     useSearch: false,
     servfailStops: true,
+    checkRa: false,
     port: 53,
     ...over,
   };
@@ -80,7 +94,8 @@ export type LookupEnd =
       readonly server: BindServer;
       readonly elapsedMs: number;
     }
-  | { readonly kind: "no-servers" };
+  /** No server answered; `reported` when the failure was already printed (a TCP connect). */
+  | { readonly kind: "no-servers"; readonly reported: boolean };
 
 /** isc_result_totext() for what a try can end in. */
 const REASON: Readonly<Record<string, string>> = {
@@ -96,8 +111,9 @@ const REASON: Readonly<Record<string, string>> = {
 };
 
 /**
- * One lookup: `query(name)` builds the message for each try (a fresh id each time); `warn` gets
- * each ";; communications error" line's text; `done` is called once.
+ * One lookup of `text`: `query(name)` builds the message for each try (a fresh id each time);
+ * `warn` gets the text of each line printed while it runs (";; " is the caller's); `done` is
+ * called once.
  */
 export function runLookup(ns: Netns, s: BindSettings, text: string, query: (name: string) => DnsMessage, warn: (line: string) => void, done: (e: LookupEnd) => void): void {
   const names = bindCandidates(text, s);
@@ -107,22 +123,36 @@ export function runLookup(ns: Netns, s: BindSettings, text: string, query: (name
     let retries = s.tries;
     const send = (si: number): void => {
       const server = s.servers[si]!;
+      const last = si + 1 >= s.servers.length;
       const start = ns.world.now;
-      dnsExchange(ns, server.addr, query(name), { timeoutMs, tcp: s.tcp, port: s.port, origin: `${s.tcp ? "tcp" : "udp"} query ${name}` }, (r) => {
+      const q = query(name);
+      dnsExchange(ns, server.addr, q, { timeoutMs, tcp: s.tcp, port: s.port, origin: `${s.tcp ? "tcp" : "udp"} query ${name}` }, (r) => {
         if (r.kind === "reply") {
           const rc = r.msg.rcode;
-          if (rc === RCODE.SERVFAIL && !s.servfailStops && si + 1 < s.servers.length) return send(si + 1);
+          const servfail = rc === RCODE.SERVFAIL && !s.servfailStops;
+          if (servfail || (s.checkRa && q.flags.rd && !r.msg.flags.ra)) {
+            const why = servfail ? "SERVFAIL reply" : "recursion not available";
+            if (!last) {
+              warn(`Got ${why} from ${server.userarg}, trying next server`);
+              return send(si + 1);
+            }
+            warn(`Got ${why} from ${server.userarg}`);
+          }
           if (rc === RCODE.NXDOMAIN && k + 1 < names.length) return lookupName(k + 1);
           return done({ kind: "answer", msg: r.msg, octets: r.octets, name, server, elapsedMs: ns.world.now - start });
         }
         const why = r.kind === "timeout" ? "timeout" : r.errno;
-        warn(`communications error to ${formatIpv4(server.addr)}#${s.port}: ${REASON[why] ?? why.toLowerCase()}`);
-        if (retries > 1 && !s.tcp) {
+        const reason = REASON[why] ?? why.toLowerCase();
+        if (r.connecting) {
+          warn(`Connection to ${formatIpv4(server.addr)}#${s.port}(${server.userarg}) for ${text} failed: ${reason}.`);
+          warn("no servers could be reached");
+        } else warn(`communications error to ${formatIpv4(server.addr)}#${s.port}: ${reason}`);
+        if (retries > 1) {
           retries--;
           return send(si);
         }
-        if (si + 1 < s.servers.length) return send(si + 1);
-        done({ kind: "no-servers" });
+        if (!last) return send(si + 1);
+        done({ kind: "no-servers", reported: r.connecting });
       });
     };
     send(0);

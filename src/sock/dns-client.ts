@@ -3,10 +3,14 @@
  * answer, in virtual time. Over UDP the socket is connect()ed to the server, as glibc's send_dg
  * and BIND's netmgr do, so the kernel only hands it datagrams from that address and port (a
  * reply that comes back un-NATed, from the pod instead of the Service address, is not the
- * answer), and an ICMP error for a query becomes the socket's error (ECONNREFUSED for port
- * unreachable) when the library next runs. Over TCP the query is framed (RFC 1035 §4.2.2) and the
+ * answer), and a hard ICMP error for a query (port unreachable: ECONNREFUSED) becomes the
+ * socket's error when the library next runs. glibc also sets IP_RECVERR (__res_enable_icmp),
+ * so it hears of soft ones too (net or host unreachable) and gives up on that server at once;
+ * BIND does not, and waits out its timeout (`recverr`, checked on the kernel by
+ * test/kernel/dns-tools.test.ts). Over TCP the query is framed (RFC 1035 §4.2.2) and the
  * answer read from the stream. Whatever happens, the caller hears exactly once: a reply, a
- * timeout, or an errno.
+ * timeout, or an errno — over TCP with whether the connection had been established, since BIND
+ * words a failed connect ("Connection to … failed") apart from a failed exchange.
  *
  * Query ids and EDNS cookies are drawn from a per-namespace stream of the seeded RNG.
  */
@@ -21,8 +25,8 @@ import { resumeTask } from "./task.js";
 
 export type ExchangeResult =
   | { readonly kind: "reply"; readonly msg: DnsMessage; /** The reply's octets (without TCP framing). */ readonly octets: string }
-  | { readonly kind: "timeout" }
-  | { readonly kind: "error"; readonly errno: string };
+  | { readonly kind: "timeout"; /** TCP: still in the three-way handshake. */ readonly connecting: boolean }
+  | { readonly kind: "error"; readonly errno: string; /** TCP: the connect itself failed. */ readonly connecting: boolean };
 
 export interface ExchangeOptions {
   readonly timeoutMs: number;
@@ -30,6 +34,8 @@ export interface ExchangeOptions {
   readonly port?: number;
   /** Names the query's trace ("dig", "getaddrinfo"). */
   readonly origin: string;
+  /** UDP: IP_RECVERR on the socket, so every ICMP error ends the exchange (glibc), not only hard ones. */
+  readonly recverr?: boolean;
 }
 
 const streams = new WeakMap<Netns, Rng>();
@@ -69,8 +75,11 @@ export function dnsExchange(ns: Netns, server: Ipv4, query: DnsMessage, opts: Ex
 
   if (opts.tcp) {
     let stream = "";
+    let connecting = true;
     const handle = tcpConnect(ns, server, port, tcpFrame(octets), {
-      onEstablished: () => undefined,
+      onEstablished: () => {
+        connecting = false;
+      },
       onData: (d) => {
         stream += d;
         const whole = tcpUnframe(stream);
@@ -79,18 +88,18 @@ export function dnsExchange(ns: Netns, server: Ipv4, query: DnsMessage, opts: Ex
         if (isAnswer(msg)) finish({ kind: "reply", msg, octets: whole }, abort);
       },
       // The server closed before a whole answer: BIND reports ISC_R_EOF.
-      onClose: () => finish({ kind: "error", errno: "EOF" }, abort),
-      onError: (e) => finish({ kind: "error", errno: e.errno }, abort),
+      onClose: () => finish({ kind: "error", errno: "EOF", connecting }, abort),
+      onError: (e) => finish({ kind: "error", errno: e.errno, connecting }, abort),
     }, opts.origin);
     const abort = () => {
       if (!("errno" in handle)) handle.abort();
     };
     if ("errno" in handle) {
       const errno = handle.errno;
-      resumeTask(ns, () => finish({ kind: "error", errno }, () => undefined));
+      resumeTask(ns, () => finish({ kind: "error", errno, connecting: true }, () => undefined));
       return;
     }
-    ns.world.after(opts.timeoutMs, () => finish({ kind: "timeout" }, abort));
+    ns.world.after(opts.timeoutMs, () => finish({ kind: "timeout", connecting }, abort));
     return;
   }
 
@@ -102,12 +111,12 @@ export function dnsExchange(ns: Netns, server: Ipv4, query: DnsMessage, opts: Ex
       const msg = decodeDns(data);
       if (isAnswer(msg)) finish({ kind: "reply", msg, octets: data }, sock.close);
     },
-    onError: (e) => resumeTask(ns, () => finish({ kind: "error", errno: e.errno }, sock.close)),
-  }, { connected: true, recverr: false });
+    onError: (e) => resumeTask(ns, () => finish({ kind: "error", errno: e.errno, connecting: false }, sock.close)),
+  }, { connected: true, recverr: opts.recverr ?? false });
   const errno = udpSend(ns, sock.port, server, port, octets, { origin: opts.origin });
   if (errno !== undefined) {
-    resumeTask(ns, () => finish({ kind: "error", errno }, sock.close));
+    resumeTask(ns, () => finish({ kind: "error", errno, connecting: false }, sock.close));
     return;
   }
-  ns.world.after(opts.timeoutMs, () => finish({ kind: "timeout" }, sock.close));
+  ns.world.after(opts.timeoutMs, () => finish({ kind: "timeout", connecting: false }, sock.close));
 }

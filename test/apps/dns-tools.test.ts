@@ -1,38 +1,57 @@
 /**
  * nslookup, dig, curl and ping resolving names through a CoreDNS pod behind the kube-dns Service
- * (test/dns/world.ts). Expected texts follow BIND 9.18's dighost.c/nslookup.c/dig.c and glibc
- * 2.36's resolver as described in the modules' headers; the timeouts are the tools' defaults:
- * BIND tries each query 3 times (irs_resconf attempts) with UDP_TIMEOUT 5 s, glibc 2 attempts of
- * 5 s, and glibc still tries the name as-is after a timeout ended the search list.
+ * (test/dns/world.ts). Expected texts are what BIND 9.18.49 (Debian 12) and glibc 2.36 print,
+ * as test/kernel/dns-tools.test.ts checks them against the real tools; the timeouts are the
+ * tools' defaults: BIND tries each query 3 times (irs_resconf attempts) with UDP_TIMEOUT 5 s,
+ * glibc 2 attempts of 5 s, and glibc still tries the name as-is after a timeout ended the search
+ * list.
  */
 import { describe, expect, it } from "vitest";
 import { POD_RESOLV_CONF, run } from "../dns/world.js";
 
 const SERVER = "Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\n";
 const TIMED_OUT = ";; communications error to 10.96.0.10#53: timed out\n";
+/** nslookup checks RA on the servers of resolv.conf; CoreDNS never sets it. One line per reply. */
+const NO_RA = ";; Got recursion not available from 10.96.0.10\n";
+const DIG_BANNER = (args: string) => `\n; <<>> DiG 9.18.49-1~deb12u3-Debian <<>> ${args}\n;; global options: +cmd\n`;
 
 describe("nslookup", () => {
-  it("finds a Service by its full name; the reply is authoritative, so no 'Non-authoritative answer'", () => {
-    expect(run("nslookup kubia.default.svc.cluster.local")).toMatchObject({ stdout: `${SERVER}Name:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n`, stderr: "", exitCode: 0 });
+  it("finds a Service by its full name (4 dots < ndots:5: the search list first); the reply is authoritative, so no 'Non-authoritative answer'", () => {
+    // Three NXDOMAINs for the search list, then the answer, then the empty AAAA answer: each reply says it has no RA.
+    expect(run("nslookup kubia.default.svc.cluster.local")).toMatchObject({
+      stdout: `${NO_RA.repeat(4)}${SERVER}Name:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n${NO_RA}\n`,
+      stderr: "",
+      exitCode: 0,
+    });
   });
 
   it("expands a short name with the pod's search list (kubia → kubia.default.svc.cluster.local)", () => {
-    expect(run("nslookup kubia").stdout).toBe(`${SERVER}Name:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n`);
+    expect(run("nslookup kubia").stdout).toBe(`${NO_RA}${SERVER}Name:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n${NO_RA}\n`);
   });
 
   it("kubia.default has fewer dots than ndots:5: kubia.default.default.svc… is NXDOMAIN, kubia.default.svc.cluster.local answers", () => {
-    expect(run("nslookup kubia.default").stdout).toBe(`${SERVER}Name:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n`);
+    expect(run("nslookup kubia.default").stdout).toBe(`${NO_RA.repeat(2)}${SERVER}Name:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n${NO_RA}\n`);
   });
 
   it("a name under cluster.local that does not exist: NXDOMAIN for the last name tried, exit 1", () => {
-    expect(run("nslookup nosuch.default.svc.cluster.local")).toMatchObject({ stdout: `${SERVER}** server can't find nosuch.default.svc.cluster.local: NXDOMAIN\n`, exitCode: 1 });
+    expect(run("nslookup nosuch.default.svc.cluster.local")).toMatchObject({ stdout: `${NO_RA.repeat(4)}${SERVER}** server can't find nosuch.default.svc.cluster.local: NXDOMAIN\n\n`, exitCode: 1 });
   });
 
   it("a short name outside every zone ends on the as-is try, which CoreDNS would forward: SERVFAIL here", () => {
-    expect(run("nslookup nosuch")).toMatchObject({ stdout: `${SERVER}** server can't find nosuch: SERVFAIL\n`, exitCode: 1 });
+    expect(run("nslookup nosuch")).toMatchObject({ stdout: `${NO_RA.repeat(3)};; Got SERVFAIL reply from 10.96.0.10\n${SERVER}** server can't find nosuch: SERVFAIL\n\n`, exitCode: 1 });
   });
 
-  it("with the DNS datagrams dropped: three tries of 5 s each, then no servers, exit 1, after exactly 15 s", () => {
+  it("with the nameserver listed twice, a reply without RA goes to the next server first", () => {
+    const resolvConf = "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\nnameserver 10.96.0.10\noptions ndots:5\n";
+    const twice = ";; Got recursion not available from 10.96.0.10, trying next server\n" + NO_RA;
+    expect(run("nslookup kubia", { resolvConf }).stdout).toBe(`${twice}${SERVER}Name:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n${twice}\n`);
+  });
+
+  it("an explicit type with no answer: '*** Can't find' the name as typed", () => {
+    expect(run("nslookup -type=aaaa kubia").stdout).toBe(`${NO_RA}${SERVER}*** Can't find kubia: No answer\n\n`);
+  });
+
+  it("with the DNS datagrams dropped: three tries of 5 s each, then no servers and nslookup's closing blank line, exit 1, after exactly 15 s", () => {
     const r = run("nslookup kubia", { dropDns: true });
     expect(r).toMatchObject({ stdout: `${TIMED_OUT.repeat(3)};; no servers could be reached\n\n`, stderr: "", exitCode: 1 });
     expect(r.elapsedMs).toBe(15_000);
@@ -44,8 +63,14 @@ describe("nslookup", () => {
     expect(r.elapsedMs).toBe(2_000);
   });
 
-  it("asks the server given as second argument", () => {
-    expect(run("nslookup kubia.default.svc.cluster.local 10.244.2.10").stdout).toBe("Server:\t\t10.244.2.10\nAddress:\t10.244.2.10#53\n\nName:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n");
+  it("asks the server given as second argument, and then does not check RA", () => {
+    expect(run("nslookup kubia.default.svc.cluster.local 10.244.2.10").stdout).toBe("Server:\t\t10.244.2.10\nAddress:\t10.244.2.10#53\n\nName:\tkubia.default.svc.cluster.local\nAddress: 10.98.41.49\n\n");
+  });
+
+  it("-vc to a server the node has no route to: each try's failed connect is two lines", () => {
+    const r = run("nslookup -vc kubia", { resolvConf: "nameserver 10.244.9.9\n" });
+    expect(r.stdout).toBe(`${";; Connection to 10.244.9.9#53(10.244.9.9) for kubia failed: network unreachable.\n;; no servers could be reached\n".repeat(3)}\n`);
+    expect(r.exitCode).toBe(1);
   });
 });
 
@@ -55,8 +80,9 @@ describe("dig", () => {
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(
       new RegExp(
-        "^\\n; <<>> DiG 9\\.18\\.33-1~deb12u2-Debian <<>> kubia\\.default\\.svc\\.cluster\\.local\\n" +
+        "^\\n; <<>> DiG 9\\.18\\.49-1~deb12u3-Debian <<>> kubia\\.default\\.svc\\.cluster\\.local\\n" +
           ";; global options: \\+cmd\\n;; Got answer:\\n" +
+          ";; WARNING: \\.local is reserved for Multicast DNS\\n;; You are currently testing what happens when an mDNS query is leaked to DNS\\n" +
           ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: \\d+\\n" +
           ";; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\\n" +
           ";; WARNING: recursion requested but not available\\n\\n" +
@@ -88,6 +114,19 @@ describe("dig", () => {
     expect(run("dig +search kubia").stdout).toContain(";; ANSWER SECTION:\nkubia.default.svc.cluster.local. 30 IN\tA\t10.98.41.49\n");
   });
 
+  it("the question's ';' is not counted when the class column is reached (masterdump's indent)", () => {
+    expect(run("dig +search nosuch").stdout).toContain(";; QUESTION SECTION:\n;nosuch.\t\t\t\tIN\tA\n");
+    expect(run("dig 10-244-3-20.default.pod.cluster.local").stdout).toContain(";; QUESTION SECTION:\n;10-244-3-20.default.pod.cluster.local. IN A\n");
+  });
+
+  it("a pod-style name (pods insecure) answers with the address it spells", () => {
+    expect(run("dig +short 10-244-3-20.default.pod.cluster.local")).toMatchObject({ stdout: "10.244.3.20\n", exitCode: 0 });
+  });
+
+  it("@server: the banner says how many servers the argument came to", () => {
+    expect(run("dig @10.96.0.10 kubia.default.svc.cluster.local").stdout).toMatch(/^\n; <<>> DiG [^\n]+ <<>> @10\.96\.0\.10 kubia\.default\.svc\.cluster\.local\n; \(1 server found\)\n;; global options: \+cmd\n;; Got answer:\n/);
+  });
+
   it("+short prints the addresses only", () => {
     expect(run("dig +short kubia.default.svc.cluster.local @10.96.0.10")).toMatchObject({ stdout: "10.98.41.49\n", stderr: "", exitCode: 0 });
   });
@@ -102,11 +141,17 @@ describe("dig", () => {
     expect(run("dig +tcp +short kubia.default.svc.cluster.local", { dropDns: true }).stdout).toBe("10.98.41.49\n");
   });
 
-  it("no answer: a warning per try, no servers could be reached, exit 9 after 3 × 5 s", () => {
+  it("no answer: a warning per try, then the banner (dig prints it with the first output) and no servers could be reached, exit 9 after 3 × 5 s", () => {
     const r = run("dig kubia.default.svc.cluster.local", { dropDns: true });
-    expect(r.stdout).toBe(`\n; <<>> DiG 9.18.33-1~deb12u2-Debian <<>> kubia.default.svc.cluster.local\n;; global options: +cmd\n${TIMED_OUT.repeat(3)};; no servers could be reached\n\n`);
+    expect(r.stdout).toBe(`${TIMED_OUT.repeat(3)}${DIG_BANNER("kubia.default.svc.cluster.local")};; no servers could be reached\n`);
     expect(r.exitCode).toBe(9);
     expect(r.elapsedMs).toBe(15_000);
+  });
+
+  it("+tcp to an unreachable server: per try, the failed connect in two lines and no banner at all", () => {
+    const r = run("dig +tcp kubia.default.svc.cluster.local @10.244.9.9");
+    expect(r.stdout).toBe(";; Connection to 10.244.9.9#53(10.244.9.9) for kubia.default.svc.cluster.local failed: network unreachable.\n;; no servers could be reached\n".repeat(3));
+    expect(r.exitCode).toBe(9);
   });
 
   it("+tries=1 +time=2 is one try of 2 s", () => {
@@ -139,6 +184,16 @@ describe("names in curl and ping (glibc's resolver)", () => {
     const r = run("curl -sS http://kubia/", { dropDns: true });
     expect(r).toMatchObject({ stderr: "curl: (6) Could not resolve host: kubia\n", exitCode: 6 });
     expect(r.elapsedMs).toBe(20_000);
+  });
+
+  it("a nameserver the node has no route to: glibc hears the net unreachable (IP_RECVERR) and gives up at once; dig waits out 3 × 5 s", () => {
+    const resolvConf = "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.244.9.9\noptions ndots:5\n";
+    const curl = run("curl -sS http://kubia/", { resolvConf });
+    expect(curl).toMatchObject({ stderr: "curl: (6) Could not resolve host: kubia\n", exitCode: 6 });
+    expect(curl.elapsedMs).toBeLessThan(10);
+    const dig = run("dig kubia.default.svc.cluster.local", { resolvConf });
+    expect(dig).toMatchObject({ exitCode: 9 });
+    expect(dig.elapsedMs).toBe(15_000);
   });
 
   it("ping names the host by its canonical name", () => {

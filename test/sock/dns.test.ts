@@ -72,6 +72,27 @@ describe("a dns listener's answers (CoreDNS kubernetes plugin)", () => {
     expect(ask("example.com").rcode).toBe(RCODE.SERVFAIL);
   });
 
+  it("pods insecure: a dashed address under <ns>.pod answers with that address when the namespace exists", () => {
+    const pod = ask("10-244-3-20.default.pod.cluster.local");
+    expect([pod.rcode, pod.flags.aa, pod.answers]).toEqual([RCODE.NOERROR, true, [{ name: "10-244-3-20.default.pod.cluster.local", type: 1, class: 1, ttl: 30, data: { kind: "a", addr: ip("10.244.3.20") } }]]);
+    expect(ask("10-244-3-20.nosuchns.pod.cluster.local").rcode).toBe(RCODE.NXDOMAIN);
+    expect(ask("blah.default.pod.cluster.local").rcode).toBe(RCODE.NXDOMAIN);
+    expect(ask("10--244-3-20.default.pod.cluster.local").rcode).toBe(RCODE.NXDOMAIN);
+    // pod.<zone> and an existing namespace under it are NODATA, as parse.go/findPods have them.
+    expect([ask("pod.cluster.local").rcode, ask("default.pod.cluster.local").rcode]).toEqual([RCODE.NOERROR, RCODE.NOERROR]);
+    expect(ask("10-244-3-20.default.pod.cluster.local", DNS_TYPE.AAAA)).toMatchObject({ rcode: RCODE.NOERROR, answers: [] });
+  });
+
+  it("the SOA names the zone as the question spells it", () => {
+    const soa = ask("NOSUCH.default.svc.CLUSTER.Local").authority[0];
+    expect(soa).toMatchObject({ name: "CLUSTER.Local", data: { mname: "ns.dns.CLUSTER.Local", rname: "hostmaster.CLUSTER.Local" } });
+  });
+
+  it("echoes the client's OPT record as it came (UDP size, DO), keeping only supported options", () => {
+    const q = dnsQuery(9, "kubia.default.svc.cluster.local", DNS_TYPE.A, { edns: { udpSize: 400, version: 0, do: true, options: [{ code: 8, data: "subnet" }, { code: 10, data: "12345678" }] } });
+    expect(answerQuery(zone, q)?.edns).toEqual({ udpSize: 400, version: 0, do: true, options: [{ code: 10, data: "12345678" }] });
+  });
+
   it("echoes EDNS with the client's cookie; other opcodes get NOTIMP; responses get no answer", () => {
     const q = dnsQuery(9, "kubia.default.svc.cluster.local", DNS_TYPE.A, { edns: { udpSize: 1232, version: 0, do: false, options: [{ code: 10, data: "12345678" }] } });
     expect(answerQuery(zone, q)?.edns).toEqual({ udpSize: 1232, version: 0, do: false, options: [{ code: 10, data: "12345678" }] });
