@@ -22,8 +22,15 @@
  *  - `kubectl scale deployment` changes the Deployment's replicas: new pods are created (named
  *    and placed as the scheduler would), or the newest are removed; endpoints follow.
  *
- * Not modelled yet, and refused when written: entries a flanneld leaves behind when a peer's
- * lease goes away (it never deletes them), a flannel pod that stays down, nodes joining later.
+ *  - `kubeadm join …` typed on a VM makes it a node at that moment (a node with a join action is
+ *    outside the cluster until then): it gets the next pod subnet, its flanneld starts and
+ *    programs every member; the running flanneld elsewhere program it in turn.
+ *  - the fault `flannel-down` stops a node's flanneld (its pod crash-loops): what it programmed
+ *    stays, but it no longer sees leases, so a node that joins later gets no route, neighbour or
+ *    FDB entry there. A new flannel pod (deleted, rolled, or the node rebooted) programs them all.
+ *
+ * Not modelled yet: entries a flanneld leaves behind when a peer's lease goes away (nodes never
+ * leave here), conntrack carried from one phase to the next.
  */
 import type { Position } from "../../core/issue.js";
 import type { ClusterModel, ClusterPod } from "./model.js";
@@ -36,7 +43,9 @@ export type TimelineAction =
   | { readonly kind: "reboot"; readonly node: string; readonly at: Position }
   | { readonly kind: "node-command"; readonly node: string; readonly text: string; readonly locate: (index: number) => Position; readonly at: Position }
   | { readonly kind: "netplan-apply"; readonly node: string; readonly at: Position }
-  | { readonly kind: "scale"; readonly namespace: string; readonly name: string; readonly replicas: number; readonly at: Position };
+  | { readonly kind: "scale"; readonly namespace: string; readonly name: string; readonly replicas: number; readonly at: Position }
+  | { readonly kind: "join"; readonly node: string; readonly at: Position }
+  | { readonly kind: "flannel-down"; readonly node: string; readonly at: Position };
 
 /** A point on the timeline: virtual seconds, then the action's number (actions of one phase share its time). */
 export interface Moment {
@@ -76,10 +85,20 @@ export interface ClusterState {
   readonly now: number;
   /** How many actions were applied before this one. */
   readonly tick: number;
+  /** The cluster's nodes, in the order they joined (the file's order for those there from the start). */
+  readonly members: readonly string[];
+  /** When each late node joined (absent: there from the start). */
+  readonly joinedAt: ReadonlyMap<string, Moment>;
+  /** Nodes whose flanneld stopped, and when. */
+  readonly flannelDownAt: ReadonlyMap<string, Moment>;
 }
 
-export function initialState(model: ClusterModel): ClusterState {
-  return { model, flannelArgs: new Map(model.nodes.map((n) => [n.name, model.flannel.args])), typed: new Map(), kubeProxySyncAt: new Map(), routesFlushedAt: new Map(), flannelGen: new Map(), flannelStartedAt: new Map(), now: 0, tick: 0 };
+/** `late`: the nodes that join on the timeline (kubeadm join). */
+export function initialState(model: ClusterModel, late: ReadonlySet<string> = new Set()): ClusterState {
+  return {
+    members: model.nodes.map((n) => n.name).filter((n) => !late.has(n)),
+    joinedAt: new Map(),
+    flannelDownAt: new Map(), model, flannelArgs: new Map(model.nodes.map((n) => [n.name, model.flannel.args])), typed: new Map(), kubeProxySyncAt: new Map(), routesFlushedAt: new Map(), flannelGen: new Map(), flannelStartedAt: new Map(), now: 0, tick: 0 };
 }
 
 /** The namespaces the DaemonSets run in, and which node a DaemonSet pod of each is on. */
@@ -96,12 +115,12 @@ export function applyAction(before: ClusterState, a: TimelineAction, flannelPodN
         return { state: { ...s, model }, said: `DaemonSet ${FLANNEL_DS} edited (OnDelete): running flannel pods keep their args until deleted` };
       }
       const flannelArgs = new Map(s.model.nodes.map((n) => [n.name, a.args] as const));
-      return { state: { ...s, model, flannelArgs, ...restarted(s, s.model.nodes.map((n) => n.name)) }, said: `DaemonSet ${FLANNEL_DS} edited: the rolling update restarts flanneld on every node with ${a.args.join(" ")}` };
+      return { state: { ...s, model, flannelArgs, ...restarted(s, s.members) }, said: `DaemonSet ${FLANNEL_DS} edited: the rolling update restarts flanneld on every node with ${a.args.join(" ")}` };
     }
     case "restart-daemonset": {
       if (a.namespace === FLANNEL_NS && a.name === FLANNEL_DS) {
         const flannelArgs = new Map(s.model.nodes.map((n) => [n.name, s.model.flannel.args] as const));
-        return { state: { ...s, flannelArgs, ...restarted(s, s.model.nodes.map((n) => n.name)) }, said: `flanneld restarted on every node` };
+        return { state: { ...s, flannelArgs, ...restarted(s, s.members) }, said: `flanneld restarted on every node` };
       }
       return { state: { ...s, ...synced(s, s.model.nodes.map((n) => n.name)) }, said: `kube-proxy restarted on every node: full resync` };
     }
@@ -111,7 +130,7 @@ export function applyAction(before: ClusterState, a: TimelineAction, flannelPodN
       if (a.namespace === FLANNEL_NS) {
         // A selector matches all flannel pods or none: they share the template's labels.
         const bySelector = a.selector !== undefined && Object.entries(a.selector).every(([k, v]) => FLANNEL_LABELS[k] === v);
-        for (const n of s.model.nodes) {
+        for (const n of s.model.nodes.filter((x) => s.members.includes(x.name))) {
           const byName = a.names?.some((x) => flannelPodNode(x) === n.name) ?? false;
           if (byName || bySelector) {
             flannelArgs.set(n.name, s.model.flannel.args);
@@ -149,6 +168,17 @@ export function applyAction(before: ClusterState, a: TimelineAction, flannelPodN
       routesFlushedAt.set(a.node, { time: s.now, tick: s.tick });
       return { state: { ...s, routesFlushedAt }, said: `${a.node}: systemd-networkd reconfigured the links and removed the routes it did not configure (flannel's among them)` };
     }
+    case "join": {
+      if (s.members.includes(a.node)) return { state: s, said: `${a.node}: kubeadm join fails — the node is already in the cluster (nothing changed)` };
+      const joinedAt = new Map(s.joinedAt);
+      joinedAt.set(a.node, { time: s.now, tick: s.tick });
+      return { state: { ...s, members: [...s.members, a.node], joinedAt, ...restarted(s, [a.node]), ...synced(s, [a.node]) }, said: `${a.node} joined the cluster: it gets the next pod subnet; flanneld and kube-proxy start on it` };
+    }
+    case "flannel-down": {
+      const flannelDownAt = new Map(s.flannelDownAt);
+      flannelDownAt.set(a.node, { time: s.now, tick: s.tick });
+      return { state: { ...s, flannelDownAt }, said: `${a.node}: flanneld stopped (its pod crash-loops); what it programmed stays, nodes joining from now on get no route there` };
+    }
     case "scale": {
       const r = scaleDeployment(s.model, a.namespace, a.name, a.replicas);
       return { state: { ...s, model: r.model, ...synced(s, s.model.nodes.map((n) => n.name)) }, said: r.said };
@@ -166,13 +196,28 @@ function synced(s: ClusterState, nodes: readonly string[]): Pick<ClusterState, "
   return { kubeProxySyncAt: at };
 }
 
-/** New flannel pods on `nodes`: a new generation (name) and start time each. */
-function restarted(s: ClusterState, nodes: readonly string[]): Pick<ClusterState, "flannelGen" | "flannelStartedAt"> {
+/** New flannel pods on `nodes`: a new generation (name) and start time each; a stopped flanneld runs again. */
+function restarted(s: ClusterState, nodes: readonly string[]): Pick<ClusterState, "flannelGen" | "flannelStartedAt" | "flannelDownAt"> {
   const gen = new Map(s.flannelGen);
   const started = new Map(s.flannelStartedAt);
+  const down = new Map(s.flannelDownAt);
   for (const n of nodes) {
     gen.set(n, (gen.get(n) ?? 0) + 1);
     started.set(n, s.now);
+    down.delete(n);
   }
-  return { flannelGen: gen, flannelStartedAt: started };
+  return { flannelGen: gen, flannelStartedAt: started, flannelDownAt: down };
+}
+
+/** For each node whose flanneld is down: the peers it had programmed (members that joined before it stopped). */
+export function frozenPeers(s: ClusterState): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const [node, down] of s.flannelDownAt) {
+    const seen = s.members.filter((m) => {
+      const j = s.joinedAt.get(m);
+      return j === undefined || j.time < down.time || (j.time === down.time && j.tick < down.tick);
+    });
+    out.set(node, new Set(seen));
+  }
+  return out;
 }

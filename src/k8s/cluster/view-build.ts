@@ -62,7 +62,7 @@ export function clusterView(
     }
     pods.push(hostPod("kube-system", daemonSetPodName(m.seed, "kube-proxy", b.node.name), b, { "k8s-app": "kube-proxy" }, "DaemonSet/kube-proxy"));
     const f = b.flannel;
-    const crashed = f?.kind === "exited";
+    const crashed = f?.kind === "exited" || cs.flannelFrozen?.has(b.node.name) === true;
     pods.push(hostPod("kube-flannel", flannelPodName(m.seed, b.node.name, cs.flannelGen?.get(b.node.name) ?? 0), b, { app: "flannel", "k8s-app": "flannel", tier: "node" }, "DaemonSet/kube-flannel-ds", {
       status: crashed ? "CrashLoopBackOff" : "Running",
       ready: crashed ? [0, 1] : [1, 1],

@@ -10,6 +10,8 @@
  *   kubectl [-n NS] scale deploy|deployment NAME --replicas=N   (also deployment/NAME)
  *   [sudo] reboot | [sudo] systemctl reboot | [sudo] shutdown -r now
  *   [sudo] netplan apply | [sudo] systemctl restart systemd-networkd
+ *   [sudo] kubeadm join …                                       (the VM becomes a node)
+ *   fault: flannel-down                                         (instead of run: flanneld stops)
  *   [sudo] ip … | bridge … | sysctl -w … | iptables …
  */
 import type { Position } from "../../core/issue.js";
@@ -28,7 +30,7 @@ export interface ActionInput {
 export type ParsedAction = { readonly ok: true; readonly action: TimelineAction } | { readonly ok: false; readonly message: string };
 
 const MODELLED =
-  "expected one of: kubectl edit ds kube-flannel-ds (with args:), kubectl delete pod …, kubectl rollout restart ds …, kubectl scale deployment … --replicas=N, reboot, netplan apply, ip …, bridge …, sysctl -w …, iptables …";
+  "expected one of: kubectl edit ds kube-flannel-ds (with args:), kubectl delete pod …, kubectl rollout restart ds …, kubectl scale deployment … --replicas=N, kubeadm join …, reboot, netplan apply, ip …, bridge …, sysctl -w …, iptables …";
 
 function parseSelector(text: string): Record<string, string> | undefined {
   const out: Record<string, string> = {};
@@ -99,6 +101,7 @@ export function parseAction(a: ActionInput): ParsedAction {
   if (a.args !== undefined) return { ok: false, message: `"args:" goes only with kubectl edit ds ${FLANNEL_DS}` };
   const joined = words.join(" ");
   if (joined === "reboot" || joined === "systemctl reboot" || joined === "shutdown -r now") return { ok: true, action: { kind: "reboot", node: a.on, at: a.at } };
+  if (cmd === "kubeadm" && rest[0] === "join") return { ok: true, action: { kind: "join", node: a.on, at: a.at } };
   if (joined === "netplan apply" || joined === "systemctl restart systemd-networkd") return { ok: true, action: { kind: "netplan-apply", node: a.on, at: a.at } };
   if (cmd === "ip" || cmd === "bridge" || cmd === "sysctl" || cmd === "iptables") {
     return { ok: true, action: { kind: "node-command", node: a.on, text: a.run, locate: a.locate, at: a.at } };

@@ -21,7 +21,7 @@ import type { Path, SourceMap } from "../yaml-positions.js";
 import { check } from "../zod-issues.js";
 import type { ClusterFile, ListenInput } from "./schema.js";
 import { clusterFileSchema } from "./schema.js";
-import type { ClusterState } from "../../k8s/cluster/timeline.js";
+import { frozenPeers, type ClusterState } from "../../k8s/cluster/timeline.js";
 import { parsePhases, phaseWorlds } from "./phases.js";
 import { replayNodes } from "./replay.js";
 import { clusterProbes, type DescribedPhase } from "./probe-schema.js";
@@ -60,8 +60,12 @@ export function loadCluster(value: unknown, file: string, src: SourceMap, sink: 
 
 /** The namespaces for one state of the cluster: the builders' output, then what was typed on each node. */
 function worldOf(state: ClusterState, f: ClusterFile, file: string, src: SourceMap, sink: IssueSink): WorldSpec | undefined {
-  const m = state.model;
-  const built = buildCluster(m, { flannelArgs: state.flannelArgs, flannelGen: state.flannelGen, flannelStartedAt: state.flannelStartedAt, now: state.now });
+  // Only the nodes that have joined are in the cluster, in the order they joined (their pod
+  // subnets are handed out in that order); pods bound to the others do not exist yet.
+  const byName = new Map(state.model.nodes.map((n) => [n.name, n] as const));
+  const members = new Set(state.members);
+  const m = { ...state.model, nodes: state.members.map((n) => byName.get(n)!), pods: state.model.pods.filter((p) => members.has(p.node)) };
+  const built = buildCluster(m, { flannelArgs: state.flannelArgs, flannelGen: state.flannelGen, flannelStartedAt: state.flannelStartedAt, now: state.now, flannelFrozen: frozenPeers(state) });
   if (!built.ok) {
     const inNetConf = src.scalarLocator(["cluster", "flannel", "netConf"]);
     const text = f.cluster?.flannel?.netConf ?? "";

@@ -31,8 +31,13 @@ export function parsePhases(f: ClusterFile, src: SourceMap, sink: IssueSink): Ph
     prev = time;
     const actions = (p.actions ?? []).flatMap((a, j) => {
       const ap: Path = [...path, "actions", j];
-      const r = parseAction({ on: a.on, run: a.run, ...(a.args ? { args: a.args } : {}), at: src.at(ap), locate: src.scalarLocator([...ap, "run"]) ?? (() => src.at([...ap, "run"])) });
       if (!f.nodes.some((n) => n.name === a.on)) sink.add("unknown-namespace", `"on": unknown node "${a.on}"; expected one of: ${f.nodes.map((n) => n.name).join(", ")}`, src.at([...ap, "on"]));
+      if ((a.run === undefined) === (a.fault === undefined)) {
+        sink.add("bad-value", `an action has either "run" (what was typed) or "fault" (what happened: flannel-down), not ${a.run === undefined ? "neither" : "both"}`, src.at(ap));
+        return [];
+      }
+      if (a.fault !== undefined) return [{ kind: "flannel-down" as const, node: a.on, at: src.at(ap) }];
+      const r = parseAction({ on: a.on, run: a.run!, ...(a.args ? { args: a.args } : {}), at: src.at(ap), locate: src.scalarLocator([...ap, "run"]) ?? (() => src.at([...ap, "run"])) });
       if (!r.ok) {
         sink.add("not-supported", r.message, src.at([...ap, "run"]));
         return [];
@@ -52,7 +57,8 @@ export function parsePhases(f: ClusterFile, src: SourceMap, sink: IssueSink): Ph
 
 /** The world at the start and after each phase; undefined if some phase's world could not be built. */
 export function phaseWorlds(model: ClusterModel, phases: readonly Phase[], worldOf: (s: ClusterState) => WorldSpec | undefined): PhaseSpec[] | undefined {
-  let state = initialState(model);
+  const late = new Set(phases.flatMap((p) => p.actions.flatMap((a) => (a.kind === "join" ? [a.node] : []))));
+  let state = initialState(model, late);
   const startWorld = worldOf(state);
   if (startWorld === undefined) return undefined;
   const first = phases[0];

@@ -164,7 +164,9 @@ export const actionSchema = strict({
   /** The node the command is typed on (kubectl on a control-plane node). */
   on: name,
   /** What the person typed: `kubectl …`, `sudo reboot`, `ip route add …`, `sysctl -w …`. */
-  run: z.string().min(1),
+  run: z.string().min(1).optional(),
+  /** Instead of `run`, something that happened: `flannel-down` (the node's flanneld stops). */
+  fault: z.enum(["flannel-down"]).optional(),
   /** For `kubectl edit ds kube-flannel-ds`: the container args as saved in the editor. */
   args: z.array(z.string()).optional(),
 });
