@@ -3,7 +3,9 @@
  * (a `dns` listener for cluster.local) and a web pod behind a node that routes between them and
  * DNATs the kube-dns Service 10.96.0.10:53 (UDP and TCP) to CoreDNS and the kubia Service
  * 10.98.41.49:80 to the web pod, as kube-proxy's rules would. `dropDns` adds a FORWARD rule that
- * drops every DNS datagram, so the client's queries go unanswered.
+ * drops every DNS datagram (`"udp+tcp"`: DNS over TCP too), so the client's queries go
+ * unanswered. `noIcmpRatelimit` sets icmp_ratemask=0 on the routers and servers, so the kernel's
+ * ICMP rate limits (not modelled) never hold an error back when the world runs on the kernel.
  */
 import type { WorldSpec } from "../../src/netns/spec.js";
 import { loadScenario } from "../../src/scenario/load.js";
@@ -15,12 +17,14 @@ import type { World } from "../../src/sim/world.js";
 export const POD_RESOLV_CONF = "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n";
 
 export interface DnsWorldOptions {
-  readonly dropDns?: boolean;
+  readonly dropDns?: boolean | "udp+tcp";
+  readonly noIcmpRatelimit?: boolean;
   readonly resolvConf?: string;
   readonly hosts?: string;
 }
 
 export function dnsWorldSpec(o: DnsWorldOptions = {}): WorldSpec {
+  const quiet = o.noIcmpRatelimit ? ", net.ipv4.icmp_ratemask: 0" : "";
   const yaml = `
 name: cluster dns
 seed: 1
@@ -30,7 +34,7 @@ namespaces:
     addresses: { eth0: [10.244.1.2/24] }
     routes: [{ dst: default, via: 10.244.1.1 }]
   node:
-    sysctls: { net.ipv4.ip_forward: 1 }
+    sysctls: { net.ipv4.ip_forward: 1${quiet} }
     devices:
       vclient: { type: veth, peer: client/eth0 }
       vcoredns: { type: veth, peer: coredns/eth0 }
@@ -50,8 +54,8 @@ namespaces:
       :INPUT ACCEPT [0:0]
       :FORWARD ACCEPT [0:0]
       :OUTPUT ACCEPT [0:0]
-${o.dropDns ? "      -A FORWARD -p udp -m udp --dport 53 -j DROP\n" : ""}      COMMIT
-  coredns:
+${o.dropDns ? "      -A FORWARD -p udp -m udp --dport 53 -j DROP\n" : ""}${o.dropDns === "udp+tcp" ? "      -A FORWARD -p tcp -m tcp --dport 53 -j DROP\n" : ""}      COMMIT
+  coredns:${o.noIcmpRatelimit ? "\n    sysctls: { net.ipv4.icmp_ratemask: 0 }" : ""}
     devices: { eth0: { type: veth, peer: node/vcoredns } }
     addresses: { eth0: [10.244.2.10/24] }
     routes: [{ dst: default, via: 10.244.2.1 }]
@@ -64,7 +68,7 @@ ${o.dropDns ? "      -A FORWARD -p udp -m udp --dport 53 -j DROP\n" : ""}      C
             kubia.default.svc.cluster.local: 10.98.41.49
             kubernetes.default.svc.cluster.local: 10.96.0.1
             kube-dns.kube-system.svc.cluster.local: [10.96.0.10]
-  web:
+  web:${o.noIcmpRatelimit ? "\n    sysctls: { net.ipv4.icmp_ratemask: 0 }" : ""}
     devices: { eth0: { type: veth, peer: node/vweb } }
     addresses: { eth0: [10.244.3.20/24] }
     routes: [{ dst: default, via: 10.244.3.1 }]

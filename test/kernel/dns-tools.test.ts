@@ -2,7 +2,7 @@
  * dig, nslookup, getent, curl and ping resolving names, on the kernel and on the simulator, with
  * the same DNS answers on both sides.
  *
- * The world (WORLD_YAML below, a pod behind a node as in test/dns/world.ts): `client`
+ * The world (test/dns/world.ts's dnsWorldSpec, a pod behind a node): `client`
  * 10.244.1.2 with a pod's resolv.conf (`search default.svc.cluster.local svc.cluster.local
  * cluster.local`, `nameserver 10.96.0.10`, `options ndots:5`) and a one-line /etc/hosts; `node`
  * routes and DNATs the kube-dns Service 10.96.0.10:53 (UDP and TCP) to `coredns` 10.244.2.10
@@ -61,14 +61,14 @@ import { createInterface } from "node:readline";
 import { describe, expect, test, beforeAll, afterAll } from "vitest";
 import type { ListenerSpec, WorldSpec } from "../../src/netns/spec.js";
 import { formatIpv4 } from "../../src/core/ip.js";
-import { loadScenario } from "../../src/scenario/load.js";
+import { dnsWorldSpec, POD_RESOLV_CONF } from "../dns/world.js";
 import { buildWorld } from "../../src/sim/build.js";
 import { runOn } from "../../src/sim/exec.js";
 import { dnsListenerReply } from "../../src/sock/dns-server.js";
 import { decodeDns } from "../../src/wire/dns.js";
 import { getaddrinfo, type Resolution } from "../../src/apps/resolver.js";
 import { splitCommandLine } from "../../src/apps/registry.js";
-import { kernelAvailability, searchPath } from "./tools.js";
+import { hasCommand, kernelAvailability, searchPath } from "./tools.js";
 import { skipOrFail } from "./probe-suites.js";
 import { materialize, type RealWorld } from "./materialize.js";
 import { cleanEnv } from "./run.js";
@@ -78,7 +78,6 @@ import { limited } from "./limit.js";
 import { normalizeOutput } from "./normalize.js";
 import { lineDiff } from "./diff.js";
 
-const POD_RESOLV_CONF = "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n";
 const SEARCH = "search default.svc.cluster.local svc.cluster.local cluster.local\n";
 const HOSTS = "127.0.0.1\tlocalhost\n";
 
@@ -219,63 +218,10 @@ const VARIANTS: readonly Variant[] = [
   },
 ];
 
-const WORLD_YAML = (drop: Variant["drop"]): string => `
-name: dns tools
-seed: 1
-namespaces:
-  client:
-    devices: { eth0: { type: veth, peer: node/vclient } }
-    addresses: { eth0: [10.244.1.2/24] }
-    routes: [{ dst: default, via: 10.244.1.1 }]
-  node:
-    sysctls: { net.ipv4.ip_forward: 1, net.ipv4.icmp_ratemask: 0 }
-    devices:
-      vclient: { type: veth, peer: client/eth0 }
-      vcoredns: { type: veth, peer: coredns/eth0 }
-      vweb: { type: veth, peer: web/eth0 }
-    addresses: { vclient: [10.244.1.1/24], vcoredns: [10.244.2.1/24], vweb: [10.244.3.1/24] }
-    rules: |
-      *nat
-      :PREROUTING ACCEPT [0:0]
-      :INPUT ACCEPT [0:0]
-      :OUTPUT ACCEPT [0:0]
-      :POSTROUTING ACCEPT [0:0]
-      -A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -j DNAT --to-destination 10.244.2.10:53
-      -A PREROUTING -d 10.96.0.10/32 -p tcp -m tcp --dport 53 -j DNAT --to-destination 10.244.2.10:53
-      -A PREROUTING -d 10.98.41.49/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.244.3.20:8080
-      COMMIT
-      *filter
-      :INPUT ACCEPT [0:0]
-      :FORWARD ACCEPT [0:0]
-      :OUTPUT ACCEPT [0:0]
-${drop !== undefined ? "      -A FORWARD -p udp -m udp --dport 53 -j DROP\n" : ""}${drop === "udp+tcp" ? "      -A FORWARD -p tcp -m tcp --dport 53 -j DROP\n" : ""}      COMMIT
-  coredns:
-    sysctls: { net.ipv4.icmp_ratemask: 0 }
-    devices: { eth0: { type: veth, peer: node/vcoredns } }
-    addresses: { eth0: [10.244.2.10/24] }
-    routes: [{ dst: default, via: 10.244.2.1 }]
-    listeners:
-      - kind: dns
-        port: 53
-        zone:
-          domain: cluster.local
-          records:
-            kubia.default.svc.cluster.local: 10.98.41.49
-            kubernetes.default.svc.cluster.local: 10.96.0.1
-            kube-dns.kube-system.svc.cluster.local: 10.96.0.10
-  web:
-    sysctls: { net.ipv4.icmp_ratemask: 0 }
-    devices: { eth0: { type: veth, peer: node/vweb } }
-    addresses: { eth0: [10.244.3.20/24] }
-    routes: [{ dst: default, via: 10.244.3.1 }]
-    listeners: [{ kind: http, port: 8080, body: "You've hit kubia\\n" }]
-`;
 
 function worldSpec(v: Variant): WorldSpec {
-  const loaded = loadScenario(WORLD_YAML(v.drop), "dns-tools.yaml");
-  if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
-  const files = { "/etc/resolv.conf": v.resolvConf ?? POD_RESOLV_CONF, "/etc/hosts": HOSTS };
-  return { ...loaded.value, namespaces: loaded.value.namespaces.map((n) => (n.name === "client" ? { ...n, files } : n)) };
+  const drop = v.drop === undefined ? {} : { dropDns: v.drop === "udp" ? true : ("udp+tcp" as const) };
+  return dnsWorldSpec({ ...drop, noIcmpRatelimit: true, resolvConf: v.resolvConf ?? POD_RESOLV_CONF, hosts: HOSTS });
 }
 
 /**
@@ -505,14 +451,6 @@ function show(a: Answer): string {
   return `exit ${a.exitCode} after ${Math.round(a.elapsedMs)} ms\n  stdout:\n${block(a.stdout)}\n  stderr:\n${block(a.stderr)}`;
 }
 
-function hasCommand(name: string): boolean {
-  try {
-    execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore", env: { ...process.env, PATH: searchPath() } });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const TITLE = "dns tools: simulator ≡ kernel";
 const avail = kernelAvailability();

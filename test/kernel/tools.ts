@@ -30,7 +30,7 @@ export interface KernelAvailability {
   readonly mustFail: boolean;
 }
 
-function hasCommand(name: string): boolean {
+export function hasCommand(name: string): boolean {
   try {
     // `command -v` is a shell builtin, so this also finds tools in /usr/sbin when PATH has it.
     execFileSync("sh", ["-c", `command -v ${name}`], { stdio: "ignore", env: { ...process.env, PATH: searchPath() } });
