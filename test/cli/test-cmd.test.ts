@@ -99,6 +99,10 @@ describe("podpath test", () => {
     const r = await runMain(["test", root]);
     expect(r.err).toBe("");
     expect(r.out).toContain(`✓ ${join(root, "seeds/000-nat-iface-same-node-only.yaml")}  2 phases, 3 probes, 54 runs\n`);
+    // Every seed of the issue, each with its timeline.
+    for (const seed of ["001-nodeport-cross-node-timeout.yaml", "001-nodeport-cross-node-timeout.bridged.yaml", "002-missing-flannel-routes.yaml", "003-stale-node-rules.yaml", "004-virtualbox-three-nodes-service.yaml"]) {
+      expect(r.out).toMatch(new RegExp(`^✓ ${join(root, "seeds", seed).replace(/[.]/g, "\\.")}  \\d+ phases?, \\d+ probes, \\d+ runs$`, "m"));
+    }
     expect(r.code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
