@@ -342,7 +342,7 @@ describe("sysctl", () => {
 describe("syntax errors point at the token", () => {
   it("unknown commands, objects and verbs, stray words, missing arguments, quotes", () => {
     const lines = [
-      "iptables -A INPUT -j DROP",
+      "nft add rule inet filter input drop",
       "ip rule add from all lookup 100",
       "ip route del 10.0.0.0/8",
       "ip route add 10.0.0.0/8 dev lo vía 1.2.3.4",
@@ -362,7 +362,7 @@ describe("syntax errors point at the token", () => {
       ["unexpected-token", 12, col(lines[6]!, "'lo")],
       ["unexpected-token", 13, col(lines[7]!, "-6")],
     ]);
-    expect(issues[0]!.message).toBe('unknown command "iptables"; expected one of: ip, bridge, sysctl');
+    expect(issues[0]!.message).toBe('unknown command "nft"; expected one of: ip, bridge, sysctl, iptables');
     expect(issues[1]!.message).toBe('"ip rule" is not modelled; expected one of: link, address, route, neigh');
     expect(issues[3]!.message).toContain('unexpected "vía"; expected one of: via, dev');
     expect(issues[4]!.message).toContain('needs "peer name PEER"');
