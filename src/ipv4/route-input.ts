@@ -25,10 +25,11 @@ export function routeInput(ns: Netns, skb: Skb, dev: Device): InputDecision {
   if (dst === 0xffffffff) return local(ns, dst, "broadcast");
   if (src === 0) return martian("martian source 0.0.0.0");
   if (dst === 0) return martian("martian destination 0.0.0.0");
-  // With route_localnet (kube-proxy's localhost NodePorts) 127/8 is routed like any address.
-  const localnet = ns.sysctl.routeLocalnet(dev.name);
-  if (isLoopback(dst) && !localnet) return martian(`martian destination ${formatIpv4(dst)} (route_localnet=0)`);
-  if (!isLoopback(dst) && isLoopback(src) && !localnet) return martian(`martian source ${formatIpv4(src)} (route_localnet=0)`);
+  // With route_localnet (kube-proxy's localhost NodePorts) 127/8 is routed like any address;
+  // the sysctl is read only for the rare packet that has a loopback address.
+  if (isLoopback(dst)) {
+    if (!ns.sysctl.routeLocalnet(dev.name)) return martian(`martian destination ${formatIpv4(dst)} (route_localnet=0)`);
+  } else if (isLoopback(src) && !ns.sysctl.routeLocalnet(dev.name)) return martian(`martian source ${formatIpv4(src)} (route_localnet=0)`);
 
   const res = ns.fib.lookup(dst);
   const forwarding = ns.sysctl.forwarding(dev.name);

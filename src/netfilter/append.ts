@@ -6,6 +6,7 @@
  * chains stay sorted by name, as iptables-save prints them.
  */
 import type { Chain, Ruleset, Table } from "./rule.js";
+import { saveOrder } from "./rule.js";
 
 function appendTable(base: Table, extra: Table): Table {
   const chains: Chain[] = base.chains.map((c) => {
@@ -13,9 +14,7 @@ function appendTable(base: Table, extra: Table): Table {
     return more ? { ...c, rules: [...c.rules, ...more.rules] } : c;
   });
   for (const c of extra.chains) if (!chains.some((x) => x.name === c.name)) chains.push(c);
-  const builtins = chains.filter((c) => c.builtin);
-  const users = chains.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { ...base, chains: [...builtins, ...users] };
+  return { ...base, chains: saveOrder(base.name, chains) };
 }
 
 export function appendRuleset(base: Ruleset, extra: Ruleset): Ruleset {

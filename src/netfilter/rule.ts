@@ -25,6 +25,14 @@ export const BUILTIN_CHAINS: Readonly<Record<TableName, readonly BuiltinChain[]>
   filter: ["INPUT", "FORWARD", "OUTPUT"],
 };
 
+/** Chains as iptables-save lists them: the built-ins in BUILTIN_CHAINS order, then user chains by name (strcmp). */
+export function saveOrder<C extends { readonly name: string; readonly builtin: boolean }>(table: TableName, chains: Iterable<C>): C[] {
+  const all = [...chains];
+  const builtins = BUILTIN_CHAINS[table].map((n) => all.find((c) => c.builtin && c.name === n)).filter((c): c is C => c !== undefined);
+  const users = all.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...builtins, ...users];
+}
+
 export interface Counters {
   readonly packets: bigint;
   readonly bytes: bigint;

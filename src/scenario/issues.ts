@@ -84,12 +84,18 @@ export class IssueSink {
   /** "ns/dev" and "ns" names whose definition failed: references to them are not re-reported. */
   private readonly brokenNames = new Set<string>();
 
+  /** Issues already found, by place and text: a cluster timeline replays a typed line in every later phase's world, and its problem is reported once. */
+  private readonly seen = new Set<string>();
+
   add(code: IssueCode, message: string, at: Position): void {
-    this.found.push({ code, message, at });
+    this.addIssue({ code, message, at });
   }
 
   /** An issue found by another parser (the iptables-save reader), its code kept as it is. */
   addIssue(issue: Issue): void {
+    const key = `${issue.at.file}:${issue.at.line}:${issue.at.column}:${issue.code}:${issue.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
     this.found.push(issue);
   }
 

@@ -128,12 +128,14 @@ describe("seed 000's timeline", () => {
     ]);
   });
 
-  it("reports a typed command the kernel refuses inside its run: string", () => {
+  it("reports a typed command the kernel refuses inside its run: string, once though later phases replay it", () => {
     const text = withTimeline([
       "timeline:",
       "  - phase: p",
       "    actions:",
       "      - { on: worker1, run: ip route add 10.9.0.0/16 via 10.9.9.9 }",
+      "  - phase: q",
+      "  - phase: r",
     ].join("\n"));
     const r = loadScenario(text, "t.yaml");
     expect(r.ok ? [] : r.issues.map(formatIssue)).toEqual([expect.stringMatching(/^t\.yaml:\d+:58: error: Nexthop has invalid gateway: 10\.9\.9\.9 is not in a connected subnet/)]);

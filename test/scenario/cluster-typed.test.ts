@@ -70,6 +70,21 @@ describe("iptables typed on a node", () => {
     expect(chain(w, "kube-proxy-restarted", "worker1", "nat", "PREROUTING")).toEqual([DNAT, KP_JUMP]);
   });
 
+  it("kube-proxy's hourly sync rewrites its chains even when nothing happened", () => {
+    const quiet = load([
+      "timeline:",
+      "  - phase: typed",
+      "    actions:",
+      "      - { on: worker1, run: 'iptables -t nat -A KUBE-SERVICES -d 10.1.2.3/32 -j RETURN' }",
+      "  - phase: minutes-later",
+      "    at: 3599",
+      "  - phase: an-hour-later",
+      "    at: 3601",
+    ].join("\n"));
+    expect(chain(quiet, "minutes-later", "worker1", "nat", "KUBE-SERVICES").at(-1)).toBe(TYPED_RETURN);
+    expect(chain(quiet, "an-hour-later", "worker1", "nat", "KUBE-SERVICES")).not.toContain(TYPED_RETURN);
+  });
+
   it("a reboot forgets everything typed", () => {
     expect(node(w, "rebooted", "worker1").iptables!.text).toBe(node(w, "rebooted", "worker2").iptables!.text.replaceAll("10.244.2.0/24", "10.244.1.0/24"));
     expect(chain(w, "rebooted", "worker1", "nat", "PREROUTING")).toEqual([KP_JUMP]);

@@ -50,8 +50,20 @@ describe("iptables typed as a command", () => {
       "iptables -A OUTPUT -j ACCEPT",
       "iptables -F OUTPUT",
       "iptables -X X",
+      "iptables -N EMPTY1",
+      "iptables -N EMPTY2",
+      "iptables -X",
     );
     expect(rules(out)).toEqual([":INPUT ACCEPT [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT ACCEPT [0:0]", "-A INPUT -s 10.0.0.3/32 -j DROP"]);
+  });
+
+  it("-Z zeroes counters, -X without a chain refuses while a user chain still has rules", () => {
+    const n = ns(loadOk(commands("iptables -A INPUT -j ACCEPT", "iptables -Z", "iptables -Z INPUT")), "h");
+    expect(n.iptables!.ruleset.tables[0]!.chains[0]!.rules[0]!.counters).toEqual({ packets: 0n, bytes: 0n });
+    const lines = ["iptables -N FULL", "iptables -A FULL -j ACCEPT", "iptables -X"];
+    const issues = issuesOf(commands(...lines));
+    expect(where(issues)).toEqual([["iptables-refused", 8, 10 + lines[2]!.indexOf("-X")]]);
+    expect(issues[0]!.message).toBe("iptables v1.8.9 (nf_tables):  CHAIN_DEL failed (Device or resource busy): chain FULL — it still has rules");
   });
 
   it("refuses what iptables-nft 1.8.9 refuses, with its words (checked on the kernel), on the command", () => {

@@ -27,6 +27,23 @@ describe("bad input", () => {
     ]);
   });
 
+  it("a gateway goes with a static address inside its subnet; it becomes netplan's static default route", () => {
+    expect(
+      codes({
+        seed: "x",
+        file: "lab.yaml",
+        vms: [vm("v1", { adapter: 1, mode: "nat", gateway: "10.0.2.2" }, { adapter: 2, mode: "hostonly", address: "192.168.56.10/24", gateway: "10.0.2.2" }, { adapter: 3, mode: "internal", network: "i", address: "172.16.0.1/24", gateway: "nope" })],
+      }),
+    ).toEqual([
+      "bad-address: VM v1 adapter 1: gateway 10.0.2.2 goes with a static address (a DHCP lease brings its own router)",
+      "bad-address: VM v1 adapter 2: gateway 10.0.2.2 is not inside 192.168.56.10/24 (netplan would need on-link: true)",
+      "bad-address: VM v1 adapter 3: gateway nope is not an IPv4 address",
+    ]);
+    const w = built({ seed: "x", file: "lab.yaml", vms: [vm("v1", { adapter: 1, mode: "bridged", lan: "lan", address: "192.168.1.56/24", gateway: "192.168.1.1" })] });
+    const guest = w.namespaces.find((n) => n.name === "v1")!;
+    expect(guest.routes.map((r) => [formatIpv4(r.dst!), r.len, formatIpv4(r.via!), r.dev, r.proto])).toEqual([["0.0.0.0", 0, "192.168.1.1", "enp0s3", "static"]]);
+  });
+
   it("issues point at the model's file when items carry no position", () => {
     const r = buildVboxNetworks({ seed: "x", file: "lab.yaml", vms: [vm("v1", { adapter: 9, mode: "nat" })] });
     expect(r.ok ? undefined : r.issues[0]!.at).toEqual({ file: "lab.yaml", line: 1, column: 1 });

@@ -12,7 +12,7 @@
  *    it deletes all of its rules and appends them again, so they end up last in their chains.
  */
 import type { Chain, Rule, Ruleset, Table } from "../../netfilter/rule.js";
-import { BUILTIN_CHAINS } from "../../netfilter/rule.js";
+import { saveOrder } from "../../netfilter/rule.js";
 import { formatRule } from "../../netfilter/syntax/save.js";
 
 /** kube-proxy's BoundedFrequencyRunner runs a sync at least this often, even with no change. */
@@ -30,11 +30,6 @@ function withTable(rs: Ruleset, t: Table): Ruleset {
   return rs.tables.some((x) => x.name === t.name) ? { tables: rs.tables.map((x) => (x.name === t.name ? t : x)) } : { tables: [...rs.tables, t] };
 }
 
-function sorted(chains: readonly Chain[], table: Table["name"]): Chain[] {
-  const builtins = BUILTIN_CHAINS[table].map((n) => chains.find((c) => c.name === n)).filter((c): c is Chain => c !== undefined);
-  const users = chains.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return [...builtins, ...users];
-}
 
 /** The ruleset after a kube-proxy sync over `current`, with `own` being what kube-proxy writes. */
 export function kubeProxySync(current: Ruleset, own: Ruleset): Ruleset {
@@ -53,7 +48,7 @@ export function kubeProxySync(current: Ruleset, own: Ruleset): Ruleset {
       const missing = oc.rules.filter((r) => !base.rules.some((x) => same(oc.name, x, r)));
       chains.set(oc.name, { ...base, rules: [...missing, ...base.rules] });
     }
-    out = withTable(out, { ...cur, chains: sorted([...chains.values()], ot.name) });
+    out = withTable(out, { ...cur, chains: saveOrder(ot.name, chains.values()) });
   }
   return out;
 }
@@ -74,7 +69,7 @@ export function flannelResync(current: Ruleset, own: Ruleset): Ruleset {
       const kept = have.rules.filter((x) => !oc.rules.some((r) => same(oc.name, x, r)));
       chains.set(oc.name, { ...have, rules: [...kept, ...oc.rules] });
     }
-    out = withTable(out, { ...cur, chains: sorted([...chains.values()], ot.name) });
+    out = withTable(out, { ...cur, chains: saveOrder(ot.name, chains.values()) });
   }
   return out;
 }

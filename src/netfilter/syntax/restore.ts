@@ -22,7 +22,7 @@
 import type { Issue, Position, Result } from "../../core/issue.js";
 import { fail, ok } from "../../core/issue.js";
 import type { BuiltinChain, Chain, Counters, Rule, Ruleset, Table, TableName } from "../rule.js";
-import { BUILTIN_CHAINS, TABLE_NAMES, ZERO_COUNTERS } from "../rule.js";
+import { BUILTIN_CHAINS, saveOrder, TABLE_NAMES, ZERO_COUNTERS } from "../rule.js";
 import { checkHooks } from "./check-hooks.js";
 import type { JumpEdge } from "./check-loops.js";
 import { checkJumpLoops } from "./check-loops.js";
@@ -313,11 +313,9 @@ function finishTable(t: TableState, issue: IssueFn): void {
   if (loop) issue("jump-loop", loop.message, loop.at);
 }
 
-/** Built-ins in BUILTIN_CHAINS order, then user chains by name (strcmp), as iptables-save lists them. */
+/** The table as iptables-save lists it (saveOrder). */
 function freezeTable(t: TableState): Table {
-  const builtins = BUILTIN_CHAINS[t.name].map((n) => t.chains.get(n)).filter((c): c is ChainState => c !== undefined);
-  const users = [...t.chains.values()].filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const chains: Chain[] = [...builtins, ...users].map((c) => ({
+  const chains: Chain[] = saveOrder(t.name, t.chains.values()).map((c) => ({
     name: c.name,
     builtin: c.builtin,
     ...(c.builtin && c.policy ? { policy: c.policy } : {}),

@@ -14,7 +14,7 @@
 import { castDraft } from "immer";
 import type { Position } from "../../core/issue.js";
 import type { Chain, Rule, Ruleset, Table, TableName } from "../../netfilter/rule.js";
-import { BUILTIN_CHAINS, TABLE_NAMES } from "../../netfilter/rule.js";
+import { BUILTIN_CHAINS, saveOrder, TABLE_NAMES } from "../../netfilter/rule.js";
 import { checkHooks } from "../../netfilter/syntax/check-hooks.js";
 import { checkJumpLoops, type JumpEdge } from "../../netfilter/syntax/check-loops.js";
 import type { Tok } from "../../netfilter/syntax/module.js";
@@ -210,8 +210,7 @@ function applyOp(rs: Ruleset, tableName: TableName, op: Op): { readonly ruleset:
   const edges: JumpEdge[] = [];
   for (const c of chains.values()) for (const r of c.rules) if (r.target?.kind === "jump") edges.push({ from: c.name, to: r.target.chain, at: r.at ?? NOWHERE });
   if (checkJumpLoops(tableName, builtins, edges)) return { refusal: refuse("iptables-refused", `${ruleFailed(op, "Too many links")} — the jump makes a loop reachable from a built-in chain`, "command") };
-  const ordered = [...builtins.map((n) => chains.get(n)).filter((x): x is Chain => x !== undefined), ...[...chains.values()].filter((x) => !x.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))];
-  const table: Table = { ...t, chains: ordered };
+  const table: Table = { ...t, chains: saveOrder(tableName, chains.values()) };
   const tables = rs.tables.some((x) => x.name === tableName) ? rs.tables.map((x) => (x.name === tableName ? table : x)) : [...rs.tables, table];
   return { ruleset: { tables } };
 }
