@@ -100,12 +100,13 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
     seed: m.seed,
     nodes: m.nodes.map((n) => {
       const args = cs.flannelArgs?.get(n.name);
-      return { name: n.name, host: vm(n.name), ...(n.podCIDR ? { podCIDR: n.podCIDR } : {}), ...(args && args !== m.flannel.args ? { args } : {}) };
+      const seenLeases = cs.flannelFrozen?.get(n.name);
+      return { name: n.name, host: vm(n.name), ...(n.podCIDR ? { podCIDR: n.podCIDR } : {}), ...(args && args !== m.flannel.args ? { args } : {}), ...(seenLeases ? { seenLeases } : {}) };
     }),
   });
   if (!flannel.ok) return fail([...issues, ...flannel.issues]);
   if (issues.length > 0) return fail(issues);
-  const flannelOf = new Map(flannel.value.nodes.map((r) => [r.name, frozen(r, cs.flannelFrozen?.get(r.name), flannel.value.nodes)]));
+  const flannelOf = new Map(flannel.value.nodes.map((r) => [r.name, r]));
 
   // kubeadm's preflight wants forwarding and br_netfilter on; the node's own resolver is systemd-resolved.
   for (const n of m.nodes) {
@@ -237,20 +238,6 @@ export function buildCluster(m: ClusterModel, cs: ComponentState = {}): Result<B
   return ok({ world, nodes: built, services: services.value });
 }
 
-/** A stopped flanneld's node keeps only the entries for the peers it had seen. */
-function frozen(r: FlannelNodeResult, seen: ReadonlySet<string> | undefined, all: readonly FlannelNodeResult[]): FlannelNodeResult {
-  if (seen === undefined || r.kind !== "running") return r;
-  const unseen = all.filter((p) => p.name !== r.name && !seen.has(p.name) && p.kind === "running").map((p) => (p as Extract<FlannelNodeResult, { kind: "running" }>).lease);
-  const isUnseen = (addr: Ipv4, len?: number): boolean => unseen.some((l) => l.addr === addr && (len === undefined || l.len === len));
-  const gone = new Set(r.state.neighbours.filter((n) => isUnseen(n.ip)).map((n) => n.mac));
-  const state = {
-    ...r.state,
-    routes: r.state.routes.filter((x) => x.dst === undefined || !isUnseen(x.dst, x.len)),
-    neighbours: r.state.neighbours.filter((n) => !isUnseen(n.ip)),
-    fdb: r.state.fdb.filter((f) => !gone.has(f.mac)),
-  };
-  return { ...r, state };
-}
 
 /** A pod's namespace is named after the pod, or `name.namespace` when that name is taken. */
 function podNetnsNames(pods: readonly ClusterPod[], taken: ReadonlySet<string>): Map<ClusterPod, string> {

@@ -46,6 +46,11 @@ export interface FlannelNodeInput {
    * current ones (an edited OnDelete DaemonSet whose pod here was not deleted yet).
    */
   readonly args?: readonly string[];
+  /**
+   * The nodes whose leases this flanneld has seen, when its watch stopped (the pod went down):
+   * it programs only those. Absent: a running watch, every lease.
+   */
+  readonly seenLeases?: ReadonlySet<string>;
 }
 
 export interface FlannelClusterInput {
@@ -127,8 +132,10 @@ export function buildFlannel(input: FlannelClusterInput): Result<FlannelCluster>
   const ruleIssues = results.flatMap((r) => ("ruleIssues" in r ? r.ruleIssues : []));
   if (ruleIssues.length > 0) return fail(ruleIssues);
   const annotationsOf = new Map(results.map((r) => [r.name, r.annotations]));
+  const seenBy = new Map(input.nodes.map((n) => [n.name, n.seenLeases] as const));
   const remotesFor = (self: Started): RemoteLease[] =>
     input.nodes.flatMap((n) => {
+      if (seenBy.get(self.name)?.has(n.name) === false) return [];
       const lease = remoteFromAnnotations(n.name, podCidrs.value.get(n.name), annotationsOf.get(n.name) ?? {}, keys.value);
       // The lease watcher drops the node's own lease (LeaseWatcher.OwnLease).
       return lease && !(lease.subnet.addr === self.lease.addr && lease.subnet.len === self.lease.len) ? [lease] : [];
