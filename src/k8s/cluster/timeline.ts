@@ -41,7 +41,7 @@ export type TimelineAction =
   | { readonly kind: "delete-pods"; readonly namespace: string; readonly names?: readonly string[]; readonly selector?: Readonly<Record<string, string>>; readonly at: Position }
   | { readonly kind: "restart-daemonset"; readonly namespace: string; readonly name: string; readonly at: Position }
   | { readonly kind: "reboot"; readonly node: string; readonly at: Position }
-  | { readonly kind: "node-command"; readonly node: string; readonly text: string; readonly locate: (index: number) => Position; readonly at: Position }
+  | { readonly kind: "node-command"; readonly node: string; readonly tool: "ip" | "bridge" | "sysctl" | "iptables"; readonly text: string; readonly locate: (index: number) => Position; readonly at: Position }
   | { readonly kind: "netplan-apply"; readonly node: string; readonly at: Position }
   | { readonly kind: "scale"; readonly namespace: string; readonly name: string; readonly replicas: number; readonly at: Position }
   | { readonly kind: "join"; readonly node: string; readonly at: Position }

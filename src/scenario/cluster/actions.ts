@@ -104,7 +104,7 @@ export function parseAction(a: ActionInput): ParsedAction {
   if (cmd === "kubeadm" && rest[0] === "join") return { ok: true, action: { kind: "join", node: a.on, at: a.at } };
   if (joined === "netplan apply" || joined === "systemctl restart systemd-networkd") return { ok: true, action: { kind: "netplan-apply", node: a.on, at: a.at } };
   if (cmd === "ip" || cmd === "bridge" || cmd === "sysctl" || cmd === "iptables") {
-    return { ok: true, action: { kind: "node-command", node: a.on, text: a.run, locate: a.locate, at: a.at } };
+    return { ok: true, action: { kind: "node-command", node: a.on, tool: cmd, text: a.run, locate: a.locate, at: a.at } };
   }
   return { ok: false, message: `${JSON.stringify(a.run)} is not a modelled action; ${MODELLED}` };
 }

@@ -49,7 +49,7 @@ export function replayNodes(world: WorldSpec, state: ClusterState, built: readon
 
     const typed: readonly Typed[] = state.typed.get(n.name) ?? [];
     const events: Event[] = [];
-    const hasIptables = typed.some((t) => /^\s*(sudo\s+)?iptables\b/.test(t.action.text));
+    const hasIptables = typed.some((t) => t.action.tool === "iptables");
     if (hasIptables && b.kubeProxy !== undefined) {
       const own = b.kubeProxy;
       const hourly = periodic(state.now - KUBE_PROXY_MAX_SYNC_INTERVAL_S);
